@@ -1,0 +1,100 @@
+"""The per-process worker context: settings and the clients a job needs, made once.
+
+RQ calls task functions by dotted path with JSON arguments, so a task cannot be handed
+its clients directly. Like arq's ``ctx``, the worker process installs one context at
+start-up and tasks ask for it. The classifier is loaded before the worker processes
+fork (shared copy-on-write); network and Redis clients are made lazily in each process,
+because sockets must not be shared across a fork.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from redis import Redis
+
+from workers.errors import ConfigError
+
+if TYPE_CHECKING:
+    from classifiers import Classifier
+    from workers.fetch import Fetcher
+    from workers.settings import Settings
+    from workers.streams import Emitter
+
+log = logging.getLogger(__name__)
+
+FEEDS_ENV = "PRESSROOM_FEEDS"
+
+
+@dataclass
+class WorkerContext:
+    settings: Settings
+    classifier: Classifier
+    _pid: int = field(default=-1, repr=False)
+    _redis: Redis | None = field(default=None, repr=False)
+    _fetcher: Fetcher | None = field(default=None, repr=False)
+    _emitter: Emitter | None = field(default=None, repr=False)
+
+    def _fresh(self) -> None:
+        if self._pid != os.getpid():
+            self._pid = os.getpid()
+            self._redis = self._fetcher = self._emitter = None
+
+    @property
+    def redis(self) -> Redis:
+        self._fresh()
+        if self._redis is None:
+            if not self.settings.redis_url:
+                raise ConfigError("no Redis URL: set REDIS_URL or use `pressroom run`")
+            self._redis = Redis.from_url(self.settings.redis_url)
+        return self._redis
+
+    @property
+    def fetcher(self) -> Fetcher:
+        from workers.fetch import Fetcher
+
+        self._fresh()
+        if self._fetcher is None:
+            self._fetcher = Fetcher(self.settings.fetch)
+        return self._fetcher
+
+    @property
+    def emitter(self) -> Emitter:
+        from workers.streams import Emitter
+
+        self._fresh()
+        if self._emitter is None:
+            self._emitter = Emitter(
+                self.redis, maxlen=self.settings.stream_maxlen, per_label=self.settings.per_label_streams
+            )
+        return self._emitter
+
+
+def build_context(settings: Settings) -> WorkerContext:
+    """Load the classifier once; everything else is made on first use in each process."""
+    from classifiers import load_classifier
+
+    classifier = load_classifier(settings.model_path)
+    log.info("classifier %s loaded", classifier.version)
+    return WorkerContext(settings=settings, classifier=classifier)
+
+
+_installed: list[WorkerContext] = []
+
+
+def install(context: WorkerContext) -> None:
+    _installed[:] = [context]
+
+
+def current() -> WorkerContext:
+    """The installed context; a plain `rq worker` builds one from PRESSROOM_FEEDS and REDIS_URL."""
+    if not _installed:
+        from workers.settings import load_settings
+
+        path = Path(os.environ.get(FEEDS_ENV, "feeds.yaml"))
+        install(build_context(load_settings(path)))
+    return _installed[0]

@@ -1,0 +1,178 @@
+"""The daemon: a supervisor process that runs the scheduler and a pool of RQ workers.
+
+    pressroom run  ->  Supervisor (this process: scheduler ticks, watches children)
+                         ├── worker 1  (PressroomWorker, a SimpleWorker: no fork per job)
+                         ├── worker 2
+                         └── ...
+
+The classifier is loaded here, once, before the workers fork, so they share it.
+Shutdown: the first SIGTERM/SIGINT asks every worker for a warm stop (finish the job in
+hand); a second one, or the grace period running out, makes it cold (the interrupted
+jobs stay in RQ's started registry and are recovered). A dead worker is replaced.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+import time
+from dataclasses import dataclass, field
+from types import FrameType
+
+from redis.exceptions import RedisError
+from rq import SimpleWorker
+from rq.serializers import JSONSerializer
+
+from workers import queues
+from workers.context import WorkerContext, install
+from workers.scheduler import Scheduler
+
+log = logging.getLogger(__name__)
+
+SHUTDOWN_GRACE = 15.0  # warm stop budget; the whole exit stays under 20 s
+KILL_AFTER = 3.0  # after the cold stop request
+TICK = 0.25
+MAX_JOBS_PER_WORKER = 1000  # recycle workers: trafilatura's caches grow on long runs
+
+
+class PressroomWorker(SimpleWorker):
+    """Runs jobs in the worker process itself: RQ's fork per job costs more than our work."""
+
+
+def _worker_main(context: WorkerContext, log_level: str) -> None:
+    install(context)
+    redis = context.redis
+    worker = PressroomWorker(queues.worker_queues(redis), connection=redis, serializer=JSONSerializer)
+    worker.work(with_scheduler=True, max_jobs=MAX_JOBS_PER_WORKER, logging_level=log_level)
+
+
+@dataclass
+class _Child:
+    process: multiprocessing.process.BaseProcess
+    started: float
+
+
+@dataclass
+class Supervisor:
+    context: WorkerContext
+    workers: int = 2
+    run_scheduler: bool = True
+    once: bool = False
+    log_level: str = "INFO"
+    _children: list[_Child] = field(default_factory=list)
+    _stop_requests: int = 0
+    _restart_delay: float = 1.0
+
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        self._stop_requests += 1
+        log.info("received %s (%d), stopping", signal.Signals(signum).name, self._stop_requests)
+
+    def _spawn(self) -> None:
+        ctx = multiprocessing.get_context("fork")
+        process = ctx.Process(target=_worker_main, args=(self.context, self.log_level), daemon=False)
+        process.start()
+        self._children.append(_Child(process, time.monotonic()))
+        log.debug("started worker pid %s", process.pid)
+
+    def _reap(self) -> int:
+        alive = []
+        dead = 0
+        for child in self._children:
+            if child.process.is_alive():
+                alive.append(child)
+            else:
+                child.process.join()
+                dead += 1
+                if self._stop_requests == 0:
+                    log.warning("worker pid %s exited with code %s", child.process.pid, child.process.exitcode)
+                # a worker that dies young (Redis down?) is restarted ever more slowly
+                young = time.monotonic() - child.started < 10
+                self._restart_delay = min(30.0, self._restart_delay * 2) if young else 1.0
+        self._children = alive
+        return dead
+
+    def _signal_children(self, signum: int) -> None:
+        for child in self._children:
+            if child.process.pid is not None and child.process.is_alive():
+                try:
+                    os.kill(child.process.pid, signum)
+                except ProcessLookupError:
+                    pass
+
+    def _quiescent(self) -> bool:
+        """No job queued, moving, running or scheduled: `--once` is done."""
+        redis = self.context.redis
+        for q in queues.worker_queues(redis):
+            if q.count or redis.llen(q.intermediate_queue_key):
+                return False
+            if q.started_job_registry.count or q.scheduled_job_registry.count:
+                return False
+        return True
+
+    def run(self) -> int:
+        previous = {s: signal.signal(s, self._on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            return self._run()
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+
+    def _run(self) -> int:
+        scheduler = Scheduler(self.context.redis, self.context.settings) if self.run_scheduler else None
+        if scheduler is not None and self.once:
+            queued = scheduler.poll_all_now()
+            log.info("--once: polling %d feed(s)", len(queued))
+        for _ in range(self.workers):
+            self._spawn()
+        quiet_ticks = 0
+        next_spawn = 0.0
+        redis_down_since: float | None = None
+        while True:
+            if self._stop_requests:
+                return self._shutdown()
+            now = time.monotonic()
+            try:
+                if scheduler is not None and not self.once:
+                    scheduler.tick()
+                if self.once:
+                    quiet_ticks = quiet_ticks + 1 if self._quiescent() else 0
+                    if quiet_ticks >= 4:
+                        log.info("--once: all work done")
+                        self._stop_requests = 1
+                        continue
+                if redis_down_since is not None:
+                    log.info("Redis is reachable again after %.0fs", now - redis_down_since)
+                    redis_down_since = None
+            except RedisError as exc:
+                if redis_down_since is None:
+                    redis_down_since = now
+                    log.error("Redis unreachable (%s); retrying", exc)
+            if self._reap():
+                next_spawn = now + self._restart_delay
+            if len(self._children) < self.workers and now >= next_spawn:
+                self._spawn()
+            time.sleep(TICK)
+
+    def _shutdown(self) -> int:
+        log.info("warm shutdown: waiting up to %.0fs for %d worker(s)", SHUTDOWN_GRACE, len(self._children))
+        self._signal_children(signal.SIGTERM)
+        warm_sent_at = time.monotonic()
+        deadline = warm_sent_at + SHUTDOWN_GRACE
+        cold_sent_at: float | None = None
+        while True:
+            self._reap()
+            if not self._children:
+                log.info("all workers stopped")
+                return 0
+            now = time.monotonic()
+            if cold_sent_at is None and (self._stop_requests > 1 or now >= deadline):
+                log.warning("cold shutdown: interrupting %d worker(s)", len(self._children))
+                # RQ ignores a repeat within 1 s of the first; make sure this one counts
+                time.sleep(max(0.0, warm_sent_at + 1.1 - now))
+                self._signal_children(signal.SIGTERM)
+                cold_sent_at = time.monotonic()
+            elif cold_sent_at is not None and now - cold_sent_at > KILL_AFTER:
+                self._signal_children(signal.SIGKILL)
+            time.sleep(0.1)

@@ -1,0 +1,83 @@
+"""RQ queues: where poll and item jobs are enqueued.
+
+Jobs name their function by dotted path (``workers.tasks.poll_feed``,
+``workers.tasks.process_items``): RQ stores that string in Redis, so these paths are
+public API. Arguments are JSON (RQ's JSONSerializer), so nothing is ever unpickled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from redis import Redis
+from rq import Queue
+from rq.serializers import JSONSerializer
+
+from workers import constants as names
+from workers.feeds import Entry
+from workers.settings import Settings
+
+POLL_TASK = "workers.tasks.poll_feed"
+ITEMS_TASK = "workers.tasks.process_items"
+RESULT_TTL = 60  # results are not used; keep Redis small
+FAILURE_TTL = 7 * 86400  # failed jobs stay visible to operators for a week
+
+
+def queue(redis: Redis, name: str) -> Queue:
+    return Queue(name, connection=redis, serializer=JSONSerializer)
+
+
+def worker_queues(redis: Redis) -> list[Queue]:
+    return [queue(redis, name) for name in names.WORKER_QUEUES]
+
+
+def enqueue_poll(redis: Redis, feed: dict[str, Any], settings: Settings) -> str:
+    """The job carries the feed's config, so workers need no copy of feeds.yaml."""
+    job = queue(redis, names.FEEDS_QUEUE).enqueue(
+        POLL_TASK,
+        feed,
+        job_timeout=int(settings.fetch.total_timeout + 60),
+        result_ttl=RESULT_TTL,
+        failure_ttl=FAILURE_TTL,
+        description=f"poll feed {feed['name']}",
+    )
+    return str(job.id)
+
+
+def batches(entries: Sequence[Entry], size: int) -> list[list[Entry]]:
+    return [list(entries[i : i + size]) for i in range(0, len(entries), size)]
+
+
+def enqueue_items(
+    pipe: Any,
+    redis: Redis,
+    entries: Sequence[Entry],
+    settings: Settings,
+    *,
+    attempt: int = 1,
+    delay: float = 0.0,
+) -> int:
+    """Queue ``entries`` in batches on ``pipe`` (executed by the caller, with other writes).
+
+    Several items per job amortise RQ's per-job cost; the job fetches them concurrently.
+    """
+    items_queue = queue(redis, names.ITEMS_QUEUE)
+    options: dict[str, Any] = {
+        "job_timeout": int(settings.job_timeout),
+        "result_ttl": RESULT_TTL,
+        "failure_ttl": FAILURE_TTL,
+        "pipeline": pipe,
+    }
+    count = 0
+    for batch in batches(entries, settings.batch_size):
+        args = ([e.to_dict() for e in batch], attempt)
+        description = f"process {len(batch)} item(s) from {batch[0].feed} (attempt {attempt})"
+        if delay > 0:
+            when = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=delay)
+            items_queue.enqueue_at(when, ITEMS_TASK, *args, description=description, **options)
+        else:
+            items_queue.enqueue(ITEMS_TASK, *args, description=description, **options)
+        count += 1
+    return count

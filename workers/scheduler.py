@@ -1,0 +1,99 @@
+"""The scheduler: decides which feeds are due and queues a poll job for each.
+
+It holds no state of its own: the schedule lives in Redis (see ``workers.state``), so it
+can be restarted at any time, and several schedulers can run against one Redis without
+polling a feed twice. It also watches feeds.yaml and applies valid edits live.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import time
+from pathlib import Path
+
+from redis import Redis
+
+from workers import constants as names
+from workers import queues, state
+from workers.errors import ConfigError
+from workers.settings import Settings, load_settings
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_TTL = 60
+
+
+class ConfigWatcher:
+    """Reloads the feeds file when it changes; a bad edit is refused and the old config stays."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._stamp = self._stat(settings.source)
+
+    @staticmethod
+    def _stat(path: Path | None) -> tuple[float, int] | None:
+        if path is None:
+            return None
+        try:
+            info = os.stat(path)
+        except OSError:
+            return None
+        return (info.st_mtime, info.st_size)
+
+    def poll(self) -> bool:
+        """True when a new valid configuration was loaded."""
+        source = self.settings.source
+        stamp = self._stat(source)
+        if source is None or stamp is None or stamp == self._stamp:
+            return False
+        self._stamp = stamp
+        try:
+            fresh = load_settings(source)
+        except ConfigError as exc:
+            log.error("feeds file changed but is invalid, keeping the running configuration: %s", exc)
+            return False
+        # Only the feed list is live; connection and worker settings need a restart.
+        self.settings = dataclasses.replace(self.settings, feeds=fresh.feeds)
+        log.info("reloaded %s: %d feed(s)", source, len(fresh.feeds))
+        return True
+
+
+class Scheduler:
+    def __init__(self, redis: Redis, settings: Settings) -> None:
+        self.redis = redis
+        self.watcher = ConfigWatcher(settings)
+        self._synced = False
+
+    @property
+    def settings(self) -> Settings:
+        return self.watcher.settings
+
+    def tick(self, now: float | None = None) -> list[str]:
+        """One pass: apply config changes, queue polls for due feeds; returns their names."""
+        now = time.time() if now is None else now
+        if self.watcher.poll() or not self._synced:
+            removed = state.sync_schedule(self.redis, [f.name for f in self.settings.feeds], now)
+            for name in removed:
+                log.info("feed %s removed from the schedule", name)
+            self._synced = True
+        self.redis.set(names.SCHEDULER_HEARTBEAT_KEY, f"{now:.3f}", ex=HEARTBEAT_TTL)
+        queued = []
+        for name in state.claim_due(self.redis, now):
+            feed = self.settings.feed(name)
+            if feed is None:  # removed by another scheduler's newer config
+                continue
+            queues.enqueue_poll(self.redis, dataclasses.asdict(feed), self.settings)
+            queued.append(name)
+        if queued:
+            log.debug("queued polls for %s", ", ".join(queued))
+        return queued
+
+    def poll_all_now(self) -> list[str]:
+        """For `--once`: every feed is due right now."""
+        names_ = [f.name for f in self.settings.feeds]
+        state.sync_schedule(self.redis, names_)
+        state.schedule_all_now(self.redis, names_)
+        self._synced = True
+        return self.tick()

@@ -1,0 +1,222 @@
+"""RQ tasks. Their dotted paths are stored in Redis by RQ, so they are public API:
+
+    workers.tasks.poll_feed(feed: dict)                      fetch a feed, queue its new entries
+    workers.tasks.process_items(items: list[dict], attempt)  fetch, extract, classify, emit
+
+Each reads like a recipe: take the context, call pure functions, write the results.
+Items travel in batches so RQ's per-job cost is paid once per batch, and the pages of a
+batch are fetched concurrently.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from rq import get_current_job
+
+from classifiers import Document, Prediction
+from workers import constants as names
+from workers import queues, state, streams
+from workers.context import WorkerContext, current
+from workers.errors import ExtractError, FeedParseError, FetchError, HTTPStatusError, PressroomError
+from workers.extract import Article, extract_article
+from workers.feeds import Entry, parse_feed
+from workers.scheduling import next_poll_at, retry_delay
+from workers.settings import FeedConfig
+
+log = logging.getLogger(__name__)
+
+FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
+
+
+def _job_id() -> str:
+    job = get_current_job()
+    return str(job.id) if job is not None else "-"
+
+
+def _now_iso(now: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now))
+
+
+def poll_feed(feed: dict[str, Any]) -> dict[str, Any]:
+    """Poll one feed: conditional GET, parse, queue unseen entries, schedule the next poll."""
+    ctx = current()
+    config = FeedConfig(**feed)
+    now = time.time()
+    previous = state.feed_state(ctx.redis, config.name)
+    errors = int(previous.get("errors") or 0)
+    try:
+        response = ctx.fetcher.get(
+            config.url,
+            max_bytes=ctx.settings.max_feed_bytes,
+            etag=previous.get("etag") or None,
+            last_modified=previous.get("last_modified") or None,
+            accept=FEED_ACCEPT,
+        )
+        parsed = None if response.not_modified else parse_feed(response.body, config.name, response.url)
+    except (FetchError, FeedParseError) as exc:
+        errors += 1
+        next_at = next_poll_at(now, config.interval, errors=errors, max_backoff=ctx.settings.max_backoff)
+        if isinstance(exc, HTTPStatusError) and exc.retry_after:
+            next_at = max(next_at, now + min(exc.retry_after, ctx.settings.max_backoff))
+        log.warning(
+            "feed %s: poll failed (%s); attempt %d, next poll %s [job %s]",
+            config.name, exc, errors, _now_iso(next_at), _job_id(),
+        )  # fmt: skip
+        state.update_feed_state(
+            ctx.redis,
+            config.name,
+            {"last_poll": now, "last_result": "error", "last_error": str(exc), "errors": errors},
+            incr={"polls": 1, "failures": 1},
+        )
+        state.set_next_poll(ctx.redis, config.name, next_at)
+        return {"feed": config.name, "result": "error", "error": str(exc)}
+
+    next_at = next_poll_at(now, config.interval)
+    if parsed is not None and parsed.ttl:
+        next_at = max(next_at, now + min(parsed.ttl, ctx.settings.max_interval))
+    fields: dict[str, Any] = {"last_poll": now, "last_result": "ok", "last_error": "", "errors": 0}
+    new: list[Entry] = []
+    if parsed is None:
+        fields["last_result"] = "not-modified"
+    else:
+        new = state.unseen(ctx.redis, parsed.entries)
+        fields.update(
+            etag=response.headers.get("etag", ""),
+            last_modified=response.headers.get("last-modified", ""),
+            title=parsed.title,
+            entries=len(parsed.entries),
+            rejected=len(parsed.rejected),
+        )
+    pipe = ctx.redis.pipeline()  # queue the jobs and mark the entries seen in one transaction
+    queues.enqueue_items(pipe, ctx.redis, new, ctx.settings)
+    state.mark_seen(pipe, new)
+    pipe.hset(names.feed_state_key(config.name), mapping={k: str(v) for k, v in fields.items()})
+    pipe.hincrby(names.feed_state_key(config.name), "polls", 1)
+    pipe.hincrby(names.feed_state_key(config.name), "items_seen", len(new))
+    pipe.zadd(names.SCHEDULE_KEY, {config.name: next_at}, xx=True)
+    pipe.execute()
+    log.info(
+        "feed %s: %s, %d new item(s), next poll %s [job %s]",
+        config.name, fields["last_result"], len(new), _now_iso(next_at), _job_id(),
+    )  # fmt: skip
+    return {"feed": config.name, "result": fields["last_result"], "new": len(new)}
+
+
+@dataclass(frozen=True)
+class _Done:
+    entry: Entry
+    article: Article
+    fetched: float
+
+
+@dataclass(frozen=True)
+class _Failed:
+    entry: Entry
+    error: PressroomError
+
+
+def process_items(items: list[dict[str, Any]], attempt: int = 1) -> dict[str, int]:
+    """Fetch, extract, classify and emit a batch of entries; retry or dead-letter failures."""
+    ctx = current()
+    entries = [Entry.from_dict(item) for item in items]
+    already = streams.emitted_ids(ctx.redis, [e.id for e in entries])
+    todo = [e for e in entries if e.id not in already]
+    with ThreadPoolExecutor(max_workers=max(1, min(ctx.settings.page_concurrency, len(todo)))) as pool:
+        outcomes = list(pool.map(lambda e: _fetch_and_extract(ctx, e), todo))
+    done = [o for o in outcomes if isinstance(o, _Done)]
+    failed = [o for o in outcomes if isinstance(o, _Failed)]
+
+    predictions = ctx.classifier.predict([Document(title=d.article.title, text=d.article.text) for d in done])
+    rows = [
+        (d.entry.id, d.entry.url, _stream_fields(d, p, ctx.classifier.version))
+        for d, p in zip(done, predictions, strict=True)
+    ]
+    written = ctx.emitter.emit_many(rows)
+    for d, stream_id, p in zip(done, written, predictions, strict=True):
+        log.info(
+            "feed %s: item %s %s -> %s (%s) [job %s]",
+            d.entry.feed, d.entry.id, d.entry.link, p.label, stream_id or "already emitted", _job_id(),
+        )  # fmt: skip
+    retried, dead = _handle_failures(ctx, failed, attempt)
+    return {
+        "emitted": sum(1 for w in written if w),
+        "duplicates": len(already) + sum(1 for w in written if not w),
+        "retried": retried,
+        "dead": dead,
+    }
+
+
+def _fetch_and_extract(ctx: WorkerContext, entry: Entry) -> _Done | _Failed:
+    try:
+        response = ctx.fetcher.get(entry.link, max_bytes=ctx.settings.max_page_bytes, accept=PAGE_ACCEPT)
+        content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type not in HTML_TYPES:
+            raise ExtractError(response.url, f"not an HTML page (Content-Type {content_type})")
+        article = extract_article(response.body, response.url)
+    except PressroomError as exc:
+        return _Failed(entry, exc)
+    return _Done(entry, article, time.time())
+
+
+def _stream_fields(done: _Done, prediction: Prediction, model_version: str) -> dict[str, str]:
+    entry, article = done.entry, done.article
+    return {
+        "v": names.STREAM_SCHEMA_VERSION,
+        "id": entry.id,
+        "feed": entry.feed,
+        "url": entry.url,
+        "title": article.title or entry.title,
+        "published": entry.published or article.published,
+        "fetched": _now_iso(done.fetched),
+        "label": prediction.label,
+        "labels": json.dumps(list(prediction.labels)),
+        "scores": json.dumps({k: round(v, 4) for k, v in prediction.scores.items()}, sort_keys=True),
+        "evidence": prediction.evidence,
+        "text": article.text,
+        "author": article.author,
+        "lang": article.lang,
+        "model": model_version,
+    }
+
+
+def _handle_failures(ctx: WorkerContext, failed: list[_Failed], attempt: int) -> tuple[int, int]:
+    """Transient failures are retried later with backoff; the rest go to the dead-letter stream."""
+    retry = [f.entry for f in failed if f.error.transient and attempt < ctx.settings.max_attempts]
+    give_up = [f for f in failed if not (f.error.transient and attempt < ctx.settings.max_attempts)]
+    for f in failed:
+        verdict = "will retry" if f.entry in retry else "giving up"
+        log.warning(
+            "feed %s: item %s %s failed on attempt %d: %s; %s [job %s]",
+            f.entry.feed, f.entry.id, f.entry.link, attempt, f.error, verdict, _job_id(),
+        )  # fmt: skip
+    if retry:
+        pipe = ctx.redis.pipeline()
+        delay = retry_delay(attempt, ctx.settings.retry_delays)
+        queues.enqueue_items(pipe, ctx.redis, retry, ctx.settings, attempt=attempt + 1, delay=delay)
+        pipe.execute()
+    for f in give_up:
+        streams.dead_letter(
+            ctx.redis,
+            {
+                "id": f.entry.id,
+                "feed": f.entry.feed,
+                "url": f.entry.link,
+                "title": f.entry.title,
+                "error": str(f.error),
+                "error_type": type(f.error).__name__,
+                "attempts": attempt,
+                "item": json.dumps(f.entry.to_dict()),
+            },
+        )
+        state.update_feed_state(
+            ctx.redis, f.entry.feed, {"last_item_error": f"{f.entry.link}: {f.error}"}, incr={"dead": 1}
+        )
+    return len(retry), len(give_up)
