@@ -7,6 +7,7 @@ routes a test adds, and logs every request so tests can assert what was fetched.
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -30,8 +31,9 @@ class Route:
 
 
 class Site:
-    def __init__(self, root: Path = SITE_ROOT) -> None:
+    def __init__(self, root: Path = SITE_ROOT, *, latency: float = 0.0) -> None:
         self.root = root
+        self.latency = latency  # seconds before each page answers (not feeds)
         self.routes: dict[str, Route] = {}
         self.requests: Counter[str] = Counter()
         self.request_headers: dict[str, dict[str, str]] = {}
@@ -60,7 +62,9 @@ class Site:
 
     def add(self, path: str, body: bytes | str, status: int = 200, content_type: str = "text/html") -> None:
         data = body.encode() if isinstance(body, str) else body
-        self.routes[path] = Route(data.replace(b"{{BASE}}", self.base.encode()), status, {"Content-Type": content_type})
+        self.routes[path] = Route(
+            data.replace(b"{{BASE}}", self.base.encode()), status, {"Content-Type": content_type}
+        )
 
     def url(self, path: str) -> str:
         return f"{self.base}/{path.lstrip('/')}"
@@ -81,6 +85,8 @@ class Site:
             self.requests[path] += 1
             self.request_headers[path] = {k.lower(): v for k, v in handler.headers.items()}
         route = self._lookup(path)
+        if self.latency and not path.endswith((".xml", ".atom")):
+            time.sleep(self.latency)
         if route is None:
             route = Route(b"not found", 404, {"Content-Type": "text/plain"})
         handler.send_response(route.status)

@@ -51,7 +51,9 @@ def test_ids_are_stable_across_parses_and_content_hash_tracks_changes() -> None:
     a = parse_feed(body, "uni", "https://news.example.edu/rss.xml").entries[0]
     b = parse_feed(body, "uni", "https://news.example.edu/rss.xml").entries[0]
     changed = parse_feed(
-        body.replace(b"Both parties will share patents.", b"Updated text."), "uni", "https://news.example.edu/rss.xml"
+        body.replace(b"Both parties will share patents.", b"Updated text."),
+        "uni",
+        "https://news.example.edu/rss.xml",
     ).entries[0]
     assert a.id == b.id == changed.id
     assert a.content_hash == b.content_hash != changed.content_hash

@@ -94,7 +94,9 @@ def check_stream(items: list[dict[str, str]]) -> None:
         assert not leaks, f"{url}: boilerplate in text: {leaks}"
 
 
-def test_run_once_delivers_every_item_exactly_once(tmp_path: Path, site: Site, redis_url: str, redis: Redis) -> None:
+def test_run_once_delivers_every_item_exactly_once(
+    tmp_path: Path, site: Site, redis_url: str, redis: Redis
+) -> None:
     env = environment(tmp_path, redis_url)
     feeds = write_feeds(tmp_path, site)
     result = pressroom("run", "--once", "--feeds", str(feeds), "--workers", "2", env=env)
@@ -174,12 +176,13 @@ def test_daemon_stops_cleanly_on_sigterm(tmp_path: Path, site: Site, redis_url: 
             time.sleep(0.2)
         assert len(entries(redis)) == len(EXPECTED)
         process.send_signal(signal.SIGTERM)
-        code = process.wait(timeout=20)
+        _, stderr = process.communicate(timeout=20)
     finally:
         if process.poll() is None:
             process.kill()
-            process.wait()
-    assert code == 0, process.stderr.read()[-3000:] if process.stderr else ""
+            process.communicate()
+    assert process.returncode == 0, stderr[-3000:]
+    assert "warm shutdown" in stderr
     check_stream(entries(redis))
 
 

@@ -54,7 +54,11 @@ def test_environment_picks_data_dir(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "line", "needle"),
     [
-        ("feeds:\n  - name: a\n    url: https://x.org/\n    colour: red\n", 4, "unknown key 'colour' in feed 'a'"),
+        (
+            "feeds:\n  - name: a\n    url: https://x.org/\n    colour: red\n",
+            4,
+            "unknown key 'colour' in feed 'a'",
+        ),
         ("feedz: []\n", 1, "unknown key 'feedz'"),
         (
             "feeds:\n  - name: a\n    url: https://x.org/1\n  - name: a\n    url: https://x.org/2\n",
@@ -95,7 +99,16 @@ def test_shipped_feeds_file_is_valid() -> None:
 
 @pytest.mark.parametrize(
     ("value", "seconds"),
-    [("30s", 30), ("5m", 300), ("1h", 3600), ("1d", 86400), (45, 45), ("90", 90), ("1.5h", 5400), ("250ms", 0.25)],
+    [
+        ("30s", 30),
+        ("5m", 300),
+        ("1h", 3600),
+        ("1d", 86400),
+        (45, 45),
+        ("90", 90),
+        ("1.5h", 5400),
+        ("250ms", 0.25),
+    ],
 )
 def test_durations(value: object, seconds: float) -> None:
     assert parse_duration(value) == seconds
@@ -107,6 +120,8 @@ def test_bad_durations(value: object) -> None:
         parse_duration(value)
 
 
-@pytest.mark.parametrize(("value", "size"), [("5MiB", 5 * 2**20), ("200KB", 200_000), (1024, 1024), ("1gib", 2**30)])
+@pytest.mark.parametrize(
+    ("value", "size"), [("5MiB", 5 * 2**20), ("200KB", 200_000), (1024, 1024), ("1gib", 2**30)]
+)
 def test_sizes(value: object, size: int) -> None:
     assert parse_size(value) == size

@@ -24,7 +24,9 @@ def test_canonical_url(raw: str, canonical: str) -> None:
     assert canonical_url(raw) == canonical
 
 
-@pytest.mark.parametrize("raw", ["javascript:alert(1)", "file:///etc/passwd", "ftp://x.org/a", "mailto:a@b.c", "/rel"])
+@pytest.mark.parametrize(
+    "raw", ["javascript:alert(1)", "file:///etc/passwd", "ftp://x.org/a", "mailto:a@b.c", "/rel"]
+)
 def test_non_http_urls_are_refused(raw: str) -> None:
     with pytest.raises(ValueError):
         canonical_url(raw)

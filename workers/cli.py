@@ -23,7 +23,6 @@ from workers.settings import Settings, load_settings
 log = logging.getLogger("pressroom")
 
 LOG_FORMAT = "%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s"
-REDIS_WAIT_MAX = 30.0
 
 
 def _setup_logging(level: str) -> None:
@@ -53,20 +52,20 @@ def _connect(settings: Settings) -> Redis:
 
 
 def _wait_for_redis(url: str) -> None:
-    """Redis unreachable at start: wait and say so rather than crash-loop."""
-    delay, waited = 0.5, 0.0
+    """Redis unreachable at start: wait and say so (with growing pauses), don't crash-loop."""
+    delay, started = 0.5, time.monotonic()
     while True:
         try:
             Redis.from_url(url, socket_connect_timeout=2).ping()
+            if delay > 0.5:
+                log.info("Redis at %s is reachable", _redact(url))
             return
         except RedisError as exc:
-            if waited == 0:
-                log.warning("waiting for Redis at %s: %s", _redact(url), exc)
-            if waited >= REDIS_WAIT_MAX and os.environ.get("PRESSROOM_WAIT_FOREVER") != "1":
-                raise click.ClickException(f"Redis at {_redact(url)} unreachable for {waited:.0f}s: {exc}")
-            time.sleep(delay)
-            waited += delay
-            delay = min(delay * 2, 5.0)
+            log.warning(
+                "waiting for Redis at %s (%.0fs so far): %s", _redact(url), time.monotonic() - started, exc
+            )
+        time.sleep(delay)
+        delay = min(delay * 2, 15.0)
 
 
 def _redact(url: str) -> str:
@@ -118,9 +117,7 @@ def main() -> None:
     """pressroom: feeds in, labelled press releases out on Redis streams."""
 
 
-def _run_supervisor(
-    settings: Settings, *, workers: int, scheduler: bool, once: bool, log_level: str
-) -> int:
+def _run_supervisor(settings: Settings, *, workers: int, scheduler: bool, once: bool, log_level: str) -> int:
     from workers.context import build_context
     from workers.daemon import Supervisor
     from workers.embedded import EmbeddedRedis
@@ -130,11 +127,15 @@ def _run_supervisor(
         if not settings.redis_url:
             embedded = EmbeddedRedis(settings.data_dir)
             settings = replace(settings, redis_url=embedded.start())
-            click.echo(f"pressroom: embedded Redis at {settings.redis_url} (data in {settings.data_dir})", err=True)
+            click.echo(
+                f"pressroom: embedded Redis at {settings.redis_url} (data in {settings.data_dir})", err=True
+            )
         else:
             _wait_for_redis(settings.redis_url)
         context = build_context(settings)
-        supervisor = Supervisor(context, workers=workers, run_scheduler=scheduler, once=once, log_level=log_level)
+        supervisor = Supervisor(
+            context, workers=workers, run_scheduler=scheduler, once=once, log_level=log_level
+        )
         return supervisor.run()
     finally:
         if embedded is not None:

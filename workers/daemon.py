@@ -13,17 +13,22 @@ jobs stay in RQ's started registry and are recovered). A dead worker is replaced
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from dataclasses import dataclass, field
 from types import FrameType
 
 from redis.exceptions import RedisError
-from rq import SimpleWorker
+from rq import Queue, SimpleWorker
+from rq.executions import Execution
+from rq.job import Job
 from rq.serializers import JSONSerializer
+from rq.worker import WorkerStatus
 
 from workers import queues
 from workers.context import WorkerContext, install
@@ -37,15 +42,57 @@ TICK = 0.25
 MAX_JOBS_PER_WORKER = 1000  # recycle workers: trafilatura's caches grow on long runs
 
 
+HEARTBEAT_EVERY = 5.0  # seconds between heartbeats while a job runs
+HEARTBEAT_TTL = 20  # a job whose worker stops beating for this long is abandoned
+MAINTENANCE_INTERVAL = 10  # how often some worker sweeps RQ's registries for abandoned jobs
+
+
 class PressroomWorker(SimpleWorker):
-    """Runs jobs in the worker process itself: RQ's fork per job costs more than our work."""
+    """A SimpleWorker (no fork per job: RQ's fork costs more than our work) that heartbeats.
+
+    SimpleWorker runs the job in its own thread, so stock RQ cannot refresh the job's
+    heartbeat and must give every job a lease of its whole timeout: a killed worker's
+    job would be recovered only minutes later. Here a side thread refreshes a short
+    lease while the job runs; when the process dies, the lease lapses within
+    HEARTBEAT_TTL and the next registry sweep (every MAINTENANCE_INTERVAL) requeues it.
+    """
+
+    def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
+        return HEARTBEAT_TTL
+
+    def execute_job(self, job: Job, queue: Queue) -> None:
+        execution = self.prepare_execution(job)
+        stop = threading.Event()
+        beat = threading.Thread(target=self._beat, args=(job, execution, stop), daemon=True)
+        beat.start()
+        try:
+            self.perform_job(job, queue, execution)
+        finally:
+            stop.set()
+            beat.join()
+        self.set_state(WorkerStatus.IDLE)
+
+    def _beat(self, job: Job, execution: Execution, stop: threading.Event) -> None:
+        while not stop.wait(HEARTBEAT_EVERY):
+            try:
+                self.maintain_heartbeats(job, execution)
+            except RedisError as exc:  # the job itself will notice; keep trying
+                log.warning("heartbeat for job %s failed: %s", job.id, exc)
 
 
 def _worker_main(context: WorkerContext, log_level: str) -> None:
     install(context)
     redis = context.redis
-    worker = PressroomWorker(queues.worker_queues(redis), connection=redis, serializer=JSONSerializer)
-    worker.work(with_scheduler=True, max_jobs=MAX_JOBS_PER_WORKER, logging_level=log_level)
+    worker = PressroomWorker(
+        queues.worker_queues(redis),
+        connection=redis,
+        serializer=JSONSerializer,
+        maintenance_interval=MAINTENANCE_INTERVAL,
+    )
+    # RQ logs three lines per job at INFO; pressroom logs its own line per item instead.
+    rq_level = "DEBUG" if log_level.upper() == "DEBUG" else "WARNING"
+    # Delayed jobs are moved by pressroom's scheduler, not a process forked from here.
+    worker.work(with_scheduler=False, max_jobs=MAX_JOBS_PER_WORKER, logging_level=rq_level)
 
 
 @dataclass
@@ -86,7 +133,9 @@ class Supervisor:
                 child.process.join()
                 dead += 1
                 if self._stop_requests == 0:
-                    log.warning("worker pid %s exited with code %s", child.process.pid, child.process.exitcode)
+                    log.warning(
+                        "worker pid %s exited with code %s", child.process.pid, child.process.exitcode
+                    )
                 # a worker that dies young (Redis down?) is restarted ever more slowly
                 young = time.monotonic() - child.started < 10
                 self._restart_delay = min(30.0, self._restart_delay * 2) if young else 1.0
@@ -96,10 +145,8 @@ class Supervisor:
     def _signal_children(self, signum: int) -> None:
         for child in self._children:
             if child.process.pid is not None and child.process.is_alive():
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.kill(child.process.pid, signum)
-                except ProcessLookupError:
-                    pass
 
     def _quiescent(self) -> bool:
         """No job queued, moving, running or scheduled: `--once` is done."""
@@ -131,11 +178,11 @@ class Supervisor:
         redis_down_since: float | None = None
         while True:
             if self._stop_requests:
-                return self._shutdown()
+                return self._shutdown(scheduler)
             now = time.monotonic()
             try:
-                if scheduler is not None and not self.once:
-                    scheduler.tick()
+                if scheduler is not None:
+                    scheduler.tick(poll=not self.once)
                 if self.once:
                     quiet_ticks = quiet_ticks + 1 if self._quiescent() else 0
                     if quiet_ticks >= 4:
@@ -155,7 +202,10 @@ class Supervisor:
                 self._spawn()
             time.sleep(TICK)
 
-    def _shutdown(self) -> int:
+    def _shutdown(self, scheduler: Scheduler | None) -> int:
+        if scheduler is not None:
+            with contextlib.suppress(RedisError):
+                scheduler.delayed.release()
         log.info("warm shutdown: waiting up to %.0fs for %d worker(s)", SHUTDOWN_GRACE, len(self._children))
         self._signal_children(signal.SIGTERM)
         warm_sent_at = time.monotonic()

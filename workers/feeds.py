@@ -17,6 +17,7 @@ from typing import Any
 import feedparser
 
 from workers.errors import FeedParseError
+from workers.text import clean_text
 from workers.urls import absolute_url, canonical_url
 
 log = logging.getLogger(__name__)
@@ -24,9 +25,6 @@ log = logging.getLogger(__name__)
 MAX_TITLE_CHARS = 500
 MAX_SUMMARY_CHARS = 5000
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_TAG = re.compile(r"<[^>]*>")
-_SPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -63,12 +61,6 @@ def entry_id(feed_name: str, guid: str, url: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
 
 
-def plain(value: str, limit: int) -> str:
-    """Feed fields are plain text: no markup, no control characters, bounded length."""
-    text = _SPACE.sub(" ", _CONTROL.sub("", _TAG.sub(" ", value))).strip()
-    return text[:limit]
-
-
 def parse_feed(body: bytes, feed_name: str, feed_url: str) -> ParsedFeed:
     """Parse RSS/Atom bytes; raises FeedParseError when they are not a usable feed."""
     if not body.strip():
@@ -100,7 +92,7 @@ def parse_feed(body: bytes, feed_name: str, feed_url: str) -> ParsedFeed:
         # Slightly broken feeds are common and still yield entries; one that yields none is refused.
         raise FeedParseError(feed_name, f"malformed feed: {parsed.get('bozo_exception')}")
     return ParsedFeed(
-        title=plain(str(parsed.feed.get("title", "")), MAX_TITLE_CHARS),
+        title=clean_text(str(parsed.feed.get("title", "")), MAX_TITLE_CHARS),
         entries=tuple(entries),
         ttl=_ttl(parsed.feed.get("ttl")),
         rejected=tuple(rejected),
@@ -114,8 +106,8 @@ def _entry(raw: Any, feed_name: str, feed_url: str) -> Entry:
     link = absolute_url(link, feed_url)
     url = canonical_url(link)  # ValueError for javascript:, file:, data: ...
     guid = str(raw.get("id") or "").strip()[:1000]
-    title = plain(str(raw.get("title") or ""), MAX_TITLE_CHARS)
-    summary = plain(str(raw.get("summary") or ""), MAX_SUMMARY_CHARS)
+    title = clean_text(str(raw.get("title") or ""), MAX_TITLE_CHARS)
+    summary = clean_text(str(raw.get("summary") or ""), MAX_SUMMARY_CHARS)
     published = _iso(raw.get("published_parsed") or raw.get("updated_parsed"))
     digest = hashlib.sha256(f"{title}\0{summary}\0{published}".encode()).hexdigest()[:16]
     return Entry(

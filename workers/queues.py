@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from redis import Redis
-from rq import Queue
+from rq import Queue, Retry
+from rq.scheduler import RQScheduler
 from rq.serializers import JSONSerializer
 
 from workers import constants as names
@@ -23,6 +24,9 @@ POLL_TASK = "workers.tasks.poll_feed"
 ITEMS_TASK = "workers.tasks.process_items"
 RESULT_TTL = 60  # results are not used; keep Redis small
 FAILURE_TTL = 7 * 86400  # failed jobs stay visible to operators for a week
+# A job whose worker died is abandoned; RQ requeues abandoned jobs only if they have
+# retries left. Item-level failures are retried by the task itself, not by this.
+JOB_RETRY = Retry(max=5, interval=[1, 5, 15, 30, 60])
 
 
 def queue(redis: Redis, name: str) -> Queue:
@@ -41,6 +45,7 @@ def enqueue_poll(redis: Redis, feed: dict[str, Any], settings: Settings) -> str:
         job_timeout=int(settings.fetch.total_timeout + 60),
         result_ttl=RESULT_TTL,
         failure_ttl=FAILURE_TTL,
+        retry=JOB_RETRY,
         description=f"poll feed {feed['name']}",
     )
     return str(job.id)
@@ -68,6 +73,7 @@ def enqueue_items(
         "job_timeout": int(settings.job_timeout),
         "result_ttl": RESULT_TTL,
         "failure_ttl": FAILURE_TTL,
+        "retry": JOB_RETRY,
         "pipeline": pipe,
     }
     count = 0
@@ -81,3 +87,25 @@ def enqueue_items(
             items_queue.enqueue(ITEMS_TASK, *args, description=description, **options)
         count += 1
     return count
+
+
+class DelayedJobs:
+    """Moves due delayed jobs (item retries, job retries) onto their queues.
+
+    RQ normally does this in a process forked from a worker; when that worker is killed
+    the forked scheduler lives on as an orphan. pressroom does it from its scheduler
+    loop instead, under RQ's own per-queue lock, so one process moves each job.
+    """
+
+    def __init__(self, redis: Redis) -> None:
+        self._rq = RQScheduler(
+            list(names.WORKER_QUEUES), connection=redis, serializer=JSONSerializer, logging_level="WARNING"
+        )
+
+    def move_due(self) -> None:
+        self._rq.acquire_locks()
+        if self._rq.acquired_locks:
+            self._rq.enqueue_scheduled_jobs()
+
+    def release(self) -> None:
+        self._rq.release_locks()

@@ -64,15 +64,22 @@ class Scheduler:
     def __init__(self, redis: Redis, settings: Settings) -> None:
         self.redis = redis
         self.watcher = ConfigWatcher(settings)
+        self.delayed = queues.DelayedJobs(redis)
         self._synced = False
 
     @property
     def settings(self) -> Settings:
         return self.watcher.settings
 
-    def tick(self, now: float | None = None) -> list[str]:
-        """One pass: apply config changes, queue polls for due feeds; returns their names."""
+    def tick(self, now: float | None = None, *, poll: bool = True) -> list[str]:
+        """One pass: move due retries; apply config changes and queue polls for due feeds.
+
+        Returns the names of the feeds whose poll was queued.
+        """
         now = time.time() if now is None else now
+        self.delayed.move_due()
+        if not poll:
+            return []
         if self.watcher.poll() or not self._synced:
             removed = state.sync_schedule(self.redis, [f.name for f in self.settings.feeds], now)
             for name in removed:

@@ -311,7 +311,9 @@ def _parse_feeds(
                 node, "name", f"{where}: 'name' must be lowercase letters, digits, '.', '_' or '-'"
             )
         if name in seen:
-            raise load.error(node, "name", f"{where}: duplicate feed name (first defined at line {seen[name]})")
+            raise load.error(
+                node, "name", f"{where}: duplicate feed name (first defined at line {seen[name]})"
+            )
         seen[name] = node.lc.key("name")[0] + 1
         url = load.convert(node, "url", where, _http_url)
         interval = default_interval

@@ -16,6 +16,7 @@ from redis import Redis
 
 from workers import constants as names
 from workers.feeds import Entry
+from workers.rediscodec import text, text_map
 
 POLL_LEASE_SECONDS = 600.0
 
@@ -32,7 +33,8 @@ def sync_schedule(redis: Redis, feed_names: Iterable[str], now: float | None = N
     """Add new feeds (due now), drop removed ones; returns the names that were removed."""
     now = time.time() if now is None else now
     wanted = set(feed_names)
-    present = {n.decode() if isinstance(n, bytes) else n for n in redis.zrange(names.SCHEDULE_KEY, 0, -1)}
+    members: Any = redis.zrange(names.SCHEDULE_KEY, 0, -1)
+    present = {text(n) for n in members}
     removed = sorted(present - wanted)
     pipe = redis.pipeline()
     for name in sorted(wanted - present):
@@ -46,8 +48,8 @@ def sync_schedule(redis: Redis, feed_names: Iterable[str], now: float | None = N
 def claim_due(redis: Redis, now: float | None = None, limit: int = 100) -> list[str]:
     """Atomically take the feeds that are due and push them a lease into the future."""
     now = time.time() if now is None else now
-    due = redis.eval(_CLAIM_DUE, 1, names.SCHEDULE_KEY, now, now + POLL_LEASE_SECONDS, limit)
-    return [d.decode() if isinstance(d, bytes) else str(d) for d in due]
+    due: Any = redis.eval(_CLAIM_DUE, 1, names.SCHEDULE_KEY, now, now + POLL_LEASE_SECONDS, limit)
+    return [text(d) for d in due]
 
 
 def schedule_all_now(redis: Redis, feed_names: Iterable[str], now: float | None = None) -> None:
@@ -62,21 +64,19 @@ def set_next_poll(redis: Redis, feed_name: str, when: float) -> None:
 
 
 def next_polls(redis: Redis) -> dict[str, float]:
-    return {
-        (n.decode() if isinstance(n, bytes) else n): float(s)
-        for n, s in redis.zrange(names.SCHEDULE_KEY, 0, -1, withscores=True)
-    }
+    scored: Any = redis.zrange(names.SCHEDULE_KEY, 0, -1, withscores=True)
+    return {text(n): float(s) for n, s in scored}
 
 
 def feed_state(redis: Redis, feed_name: str) -> dict[str, str]:
-    raw = redis.hgetall(names.feed_state_key(feed_name))
-    return {k.decode(): v.decode() for k, v in raw.items()}
+    raw: Any = redis.hgetall(names.feed_state_key(feed_name))
+    return text_map(raw)
 
 
 def update_feed_state(redis: Redis, feed_name: str, fields: dict[str, Any], *, incr: dict[str, int]) -> None:
     key = names.feed_state_key(feed_name)
     pipe = redis.pipeline()
-    clean = {k: ("" if v is None else str(v)) for k, v in fields.items()}
+    clean: dict[Any, Any] = {k: ("" if v is None else str(v)) for k, v in fields.items()}
     if clean:
         pipe.hset(key, mapping=clean)
     for field, amount in incr.items():

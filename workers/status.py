@@ -9,6 +9,7 @@ from redis import Redis
 
 from workers import constants as names
 from workers import queues, state
+from workers.rediscodec import text
 from workers.settings import Settings
 
 
@@ -54,7 +55,7 @@ def collect(redis: Redis, settings: Settings) -> dict[str, Any]:
             "length": redis.xlen(names.ITEMS_STREAM),
             "dead_letters": redis.xlen(names.DEAD_STREAM),
         },
-        "scheduler_heartbeat": (redis.get(names.SCHEDULER_HEARTBEAT_KEY) or b"").decode(),
+        "scheduler_heartbeat": text(redis.get(names.SCHEDULER_HEARTBEAT_KEY) or b""),
     }
 
 

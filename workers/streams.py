@@ -16,6 +16,7 @@ from redis import Redis
 from redis.exceptions import ResponseError
 
 from workers import constants as names
+from workers.rediscodec import text, text_map
 
 # KEYS: emitted hash, emitted-urls hash, items stream, [label stream]
 # ARGV: id, canonical url, maxlen, field1, value1, ...
@@ -67,7 +68,7 @@ class Emitter:
                 flat.extend((key, value))
             self._script(keys=keys, args=[item_id, url, self._maxlen, *flat], client=pipe)
         results = pipe.execute()
-        return [r.decode() if isinstance(r, bytes) else r for r in results]
+        return [None if r is None else text(r) for r in results]
 
 
 def emitted_ids(redis: Redis, item_ids: Sequence[str]) -> set[str]:
@@ -81,15 +82,8 @@ def dead_letter(redis: Redis, fields: Mapping[str, Any], maxlen: int = 100_000) 
     """Record an item that gave up, with its reason, where operators can see it."""
     entry = {k: ("" if v is None else str(v)) for k, v in fields.items()}
     entry.setdefault("at", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
-    result = redis.xadd(names.DEAD_STREAM, entry, maxlen=maxlen, approximate=True)
-    return result.decode() if isinstance(result, bytes) else str(result)
-
-
-def _decode(raw: Mapping[Any, Any]) -> dict[str, str]:
-    return {
-        (k.decode() if isinstance(k, bytes) else str(k)): (v.decode() if isinstance(v, bytes) else str(v))
-        for k, v in raw.items()
-    }
+    entry_id: Any = redis.xadd(names.DEAD_STREAM, entry, maxlen=maxlen, approximate=True)  # type: ignore[arg-type]
+    return text(entry_id)
 
 
 def ensure_group(redis: Redis, stream: str, group: str, start: str = "0") -> None:
@@ -105,8 +99,8 @@ def read(
     redis: Redis, stream: str, *, after: str = "0", count: int = 100, block_ms: int | None = None
 ) -> list[StreamEntry]:
     """Plain XREAD after a given entry id."""
-    reply = redis.xread({stream: after}, count=count, block=block_ms)
-    return [StreamEntry(_id(eid), _decode(fields)) for _, rows in reply for eid, fields in rows]
+    reply: Any = redis.xread({stream: after}, count=count, block=block_ms)
+    return [StreamEntry(text(eid), text_map(fields)) for _, rows in reply for eid, fields in rows]
 
 
 def read_group(
@@ -120,10 +114,10 @@ def read_group(
     pending: bool = False,
 ) -> list[StreamEntry]:
     """XREADGROUP: new entries (``>``), or with ``pending`` this consumer's unacknowledged ones."""
-    reply = redis.xreadgroup(group, consumer, {stream: "0" if pending else ">"}, count=count, block=block_ms)
-    return [
-        StreamEntry(_id(eid), _decode(fields or {})) for _, rows in reply or [] for eid, fields in rows
-    ]
+    reply: Any = redis.xreadgroup(
+        group, consumer, {stream: "0" if pending else ">"}, count=count, block=block_ms
+    )
+    return [StreamEntry(text(eid), text_map(fields or {})) for _, rows in reply or [] for eid, fields in rows]
 
 
 def ack(redis: Redis, stream: str, group: str, entry_ids: Sequence[str]) -> int:
@@ -136,16 +130,12 @@ def iterate(redis: Redis, stream: str, *, batch: int = 500) -> Iterator[StreamEn
     """Every entry of a stream in order (for status, tests and exports)."""
     after = "-"
     while True:
-        rows = redis.xrange(stream, min=after, count=batch)
+        rows: Any = redis.xrange(stream, min=after, count=batch)
         if not rows:
             return
         for eid, fields in rows:
-            yield StreamEntry(_id(eid), _decode(fields))
-        after = "(" + _id(rows[-1][0])
-
-
-def _id(raw: Any) -> str:
-    return raw.decode() if isinstance(raw, bytes) else str(raw)
+            yield StreamEntry(text(eid), text_map(fields))
+        after = "(" + text(rows[-1][0])
 
 
 def to_json(entry: StreamEntry) -> str:

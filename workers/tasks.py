@@ -26,6 +26,7 @@ from workers.context import WorkerContext, current
 from workers.errors import ExtractError, FeedParseError, FetchError, HTTPStatusError, PressroomError
 from workers.extract import Article, extract_article
 from workers.feeds import Entry, parse_feed
+from workers.fetch import Response
 from workers.scheduling import next_poll_at, retry_delay
 from workers.settings import FeedConfig
 
@@ -111,6 +112,13 @@ def poll_feed(feed: dict[str, Any]) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
+class _Fetched:
+    entry: Entry
+    response: Response
+    at: float
+
+
+@dataclass(frozen=True)
 class _Done:
     entry: Entry
     article: Article
@@ -129,8 +137,11 @@ def process_items(items: list[dict[str, Any]], attempt: int = 1) -> dict[str, in
     entries = [Entry.from_dict(item) for item in items]
     already = streams.emitted_ids(ctx.redis, [e.id for e in entries])
     todo = [e for e in entries if e.id not in already]
+    # Pages are fetched concurrently (I/O); extraction runs here, one page at a time,
+    # because trafilatura is not thread-safe and is CPU-bound anyway.
     with ThreadPoolExecutor(max_workers=max(1, min(ctx.settings.page_concurrency, len(todo)))) as pool:
-        outcomes = list(pool.map(lambda e: _fetch_and_extract(ctx, e), todo))
+        fetched = list(pool.map(lambda e: _fetch(ctx, e), todo))
+    outcomes = [_extract(o) if isinstance(o, _Fetched) else o for o in fetched]
     done = [o for o in outcomes if isinstance(o, _Done)]
     failed = [o for o in outcomes if isinstance(o, _Failed)]
 
@@ -154,16 +165,24 @@ def process_items(items: list[dict[str, Any]], attempt: int = 1) -> dict[str, in
     }
 
 
-def _fetch_and_extract(ctx: WorkerContext, entry: Entry) -> _Done | _Failed:
+def _fetch(ctx: WorkerContext, entry: Entry) -> _Fetched | _Failed:
     try:
         response = ctx.fetcher.get(entry.link, max_bytes=ctx.settings.max_page_bytes, accept=PAGE_ACCEPT)
+    except PressroomError as exc:
+        return _Failed(entry, exc)
+    return _Fetched(entry, response, time.time())
+
+
+def _extract(fetched: _Fetched) -> _Done | _Failed:
+    response = fetched.response
+    try:
         content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type not in HTML_TYPES:
             raise ExtractError(response.url, f"not an HTML page (Content-Type {content_type})")
         article = extract_article(response.body, response.url)
     except PressroomError as exc:
-        return _Failed(entry, exc)
-    return _Done(entry, article, time.time())
+        return _Failed(fetched.entry, exc)
+    return _Done(fetched.entry, article, fetched.at)
 
 
 def _stream_fields(done: _Done, prediction: Prediction, model_version: str) -> dict[str, str]:

@@ -1,0 +1,186 @@
+"""Text features for sentences: stemmed word n-grams plus a hand-written cue lexicon.
+
+Why: five seed documents cannot teach the vocabulary of real newsrooms ("Series B",
+"league table", "hackathon"). Light stemming makes "signs/signed/signing" one feature,
+digit folding makes "54th" and "9th" one feature, and the lexicon (written by us, see
+docs/classifier.md) gives the linear model phrase-level cues it could never learn from
+the seeds alone. Everything here is a module-level function or a plain estimator so that
+the artefact can be a plain array file. Cues match on token sets (not regexes) so scoring
+a sentence costs a few set intersections.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from itertools import pairwise
+
+_TOKEN = re.compile(r"[a-z0-9$€£¥]+(?:[-'][a-z0-9]+)*")
+_DIGITS = re.compile(r"\d+")
+_SUFFIXES = ("ings", "ing", "ed", "s")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Tiny suffix stripper: enough to merge inflections without an NLP dependency."""
+    if len(word) <= 4 or word.endswith(("ss", "us", "is")):
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def tokenize(text: str) -> list[str]:
+    """Lowercase, fold digits to 0 and stem; used as the TfidfVectorizer tokenizer."""
+    text = _DIGITS.sub("0", text.lower().replace("\u2019", "'"))
+    return [stem(t) for t in _TOKEN.findall(text)]
+
+
+def analyze(text: str) -> list[str]:
+    """Stemmed unigrams and bigrams: the TF-IDF vocabulary units (fit and inference share this)."""
+    tokens = tokenize(text)
+    return tokens + [f"{a} {b}" for a, b in pairwise(tokens)]
+
+
+# Cue lexicon, hand-written (not learned from any corpus). Each cue is (label, any-of, and-any-of):
+# it fires when the sentence contains one of the first phrases and, if given, one of the second.
+# Phrases are single words or two-word sequences; they are stemmed like the text.
+CUES: tuple[tuple[str, str, str], ...] = (
+    ("mou", "memorandum|memoranda|mou|mous|moa|loi|letter of|of intent|of understanding|of cooperation", ""),
+    (
+        "mou",
+        "agreement|accord|pact|alliance|partnership|consortium|joint venture|tie-up",
+        "sign|ink|seal|conclude|renew|forge|formalise|formalize|enter into|agree|struck|establish|extend",
+    ),
+    (
+        "mou",
+        "framework agreement|cooperation agreement|collaboration agreement|partnership agreement|"
+        "strategic partnership|strategic alliance|strategic cooperation|bilateral agreement|twinning|"
+        "sister-city|"
+        "sister city|double degree|double-degree|licensing agreement|supply agreement|codeshare",
+        "",
+    ),
+    ("mou", "join forces|team up|partner with|partnered with|collaborate|cooperate|co-operate", ""),
+    (
+        "mou",
+        "under the|both sides|two sides|both parties|two parties|the partners|both institutions",
+        "agreement|mou|memorandum|partnership|pact|accord|cooperation|collaboration|collaborate|cooperate",
+    ),
+    ("mou", "signing|signed|inked|signatory|signatories", ""),
+    (
+        "fund",
+        "series a|series b|series c|series d|series e|seed round|pre-seed|seed funding|seed fund|"
+        "funding round|financing round|investment round|angel|venture capital|co-invest|capital injection",
+        "",
+    ),
+    (
+        "fund",
+        "raise|raised|raising|secure|secured|landed|bag|bagged",
+        "million|billion|round|funding|financing|capital|investment|$0|€0|£0|¥0|bn",
+    ),
+    ("fund", "grant|subsidy|scholarship|endowment|endow|bursary|fellowship|voucher|stipend|prize money", ""),
+    ("fund", "donate|donation|donor|gift|pledge|bequest|philanthropist|philanthropy|crowdfunding", ""),
+    (
+        "fund",
+        "fund|funding|funded|finance|financing|loan|investor|investment|invest|backer|budget|allocate|"
+        "earmark|capital",
+        "",
+    ),
+    ("fund", "$0|€0|£0|¥0|hk$0|usd|eur|gbp|rmb|yuan|euro|dollar|pound|rupee|yen|million|billion|bn", ""),
+    (
+        "event",
+        "conference|forum|summit|expo|exhibition|fair|hackathon|symposium|workshop|seminar|webinar|"
+        "congress|convention|festival|ceremony|open day|open house|roundtable|round-table|gala|bootcamp|"
+        "masterclass|lecture|showcase|meetup|colloquium|reception|reunion|concert|marathon",
+        "",
+    ),
+    (
+        "event",
+        "competition|contest|challenge|championship|tournament|olympiad|pitch day|demo day|"
+        "career fair|job fair|race|drill|exercise|award ceremony|awards night",
+        "",
+    ),
+    (
+        "event",
+        "delegation|study tour|trade mission|business mission|roadshow|official visit|working visit|"
+        "state visit|courtesy call|site visit|tour|toured|visit|visited|visiting",
+        "",
+    ),
+    (
+        "event",
+        "held|hosted|host|staged|organised|organized|organise|organize|co-organised|co-organized|"
+        "convened|convene|took place|take place|takes place|kick off|kicked off|under way",
+        "",
+    ),
+    (
+        "event",
+        "participant|delegate|attendee|visitor|exhibitor|speaker|panel|panelist|keynote|registration|"
+        "attended|gathered|brought together|took part|participated|booth|ticket",
+        "",
+    ),
+    ("event", "edition|annual|inaugural|biennial|anniversary|opening", ""),
+    ("ranking", "rank|ranked|ranking|rankings|league table|standings|leaderboard|index|indices", ""),
+    (
+        "ranking",
+        "0th|0st|0nd|0rd|top 0|top ten|top five|top three|top spot|top place|first place|second place|"
+        "third place|number one|number two|no. 0",
+        "",
+    ),
+    (
+        "ranking",
+        "list|league|rating|rated|scorecard|survey|yearbook|guide|quadrant|wave",
+        "named|recognised|recognized|voted|listed|included|featured|placed|top|best|leading|ranked",
+    ),
+    (
+        "ranking",
+        "climb|climbed|rose|rise|rises|risen|moved up|move up|jump|jumped|slipped|fell|drop|dropped|"
+        "ascend|ascended|retain|retained|tops|topped|leapt|improved",
+        "place|spot|position|rank|table|index|0th|0st|0nd|0rd|top",
+    ),
+    (
+        "ranking",
+        "named|voted|recognised|recognized|certified|crowned|awarded|rated|ranked",
+        "best|top|most|leading|gold|outstanding|finest",
+    ),
+    (
+        "ranking",
+        "best|most|leading|highest|top",
+        "in the world|worldwide|globally|in the country|nationally|"
+        "in europe|in asia|in africa|in the region|of the year",
+    ),
+    (
+        "ranking",
+        "gold medal|silver medal|bronze medal|best in|award-winning|award|prize|winner|won|wins|"
+        "runner-up|honour|honor",
+        "",
+    ),
+)
+
+CompiledCue = tuple[frozenset[str], frozenset[str]]
+
+
+def _phrases(spec: str) -> frozenset[str]:
+    """Stemmed phrases; longer ones keep their last two words (``analyze`` stops at bigrams)."""
+    return frozenset(" ".join(tokenize(p)[-2:]) for p in spec.split("|") if p.strip())
+
+
+@lru_cache(maxsize=8)
+def compile_cues(cues: tuple[tuple[str, str, str], ...]) -> tuple[CompiledCue, ...]:
+    """Stem every cue phrase once so matching is a set intersection with ``analyze`` output."""
+    return tuple((_phrases(any_of), _phrases(and_of)) for _, any_of, and_of in cues)
+
+
+def fired_cues(units: Iterable[str], compiled: Sequence[CompiledCue]) -> list[int]:
+    """Indices of the cues that fire for a sentence, given its ``analyze`` units."""
+    present = set(units)
+    return [
+        i
+        for i, (first, second) in enumerate(compiled)
+        if not first.isdisjoint(present) and (not second or not second.isdisjoint(present))
+    ]

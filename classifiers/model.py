@@ -1,0 +1,184 @@
+"""Sentence model (scikit-learn estimator) and document aggregation.
+
+Why two levels: labels are asserted by individual sentences ("X and Y signed an MoU"),
+while a document's *primary* label is what its headline and lead are about. So a linear
+model scores every sentence for every label, and the document score for a label is the
+best zone-weighted sentence score: a ranking quoted in an "About" paragraph (weight 0.2)
+cannot beat an MoU in the lead (weight 1.0).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+
+from classifiers import LABELS, OTHER, Document, Prediction
+from classifiers.base import BaseEstimator
+from classifiers.features import CUES, analyze, compile_cues, fired_cues
+from classifiers.segment import Segment, segment
+
+
+class SegmentModel(BaseEstimator):
+    """One-vs-rest logistic regression over stemmed word n-grams (TF-IDF) and lexicon cues.
+
+    ``fit(X, Y)`` takes sentences and a multi-hot matrix (n_sentences x len(LABELS)); an
+    all-zero row is a sentence that supports no label. After fitting, only plain arrays are
+    kept (``terms_``, ``idf_``, ``coef_``, ``intercept_``) and ``predict_proba`` is pure numpy,
+    so inference needs neither scikit-learn nor scipy, and the artefact is a plain array file.
+    """
+
+    def __init__(
+        self,
+        C: float = 4.0,
+        lexicon_weight: float = 0.5,
+        class_weight: str | None = None,
+        random_state: int = 0,
+    ) -> None:
+        self.C = C
+        self.lexicon_weight = lexicon_weight
+        self.class_weight = class_weight
+        self.random_state = random_state
+
+    def fit(self, X: Sequence[str], Y: np.ndarray) -> SegmentModel:
+        from scipy import sparse
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.multiclass import OneVsRestClassifier
+
+        vectorizer = TfidfVectorizer(analyzer=analyze, sublinear_tf=True, dtype=np.float64)
+        words = vectorizer.fit_transform(list(X))
+        cues = sparse.csr_matrix(self._cue_matrix(list(X)))
+        features = sparse.hstack([words, cues], format="csr")
+        linear = OneVsRestClassifier(
+            LogisticRegression(
+                C=self.C,
+                class_weight=self.class_weight,
+                solver="liblinear",
+                random_state=self.random_state,
+                max_iter=1000,
+            )
+        ).fit(features, np.asarray(Y, dtype=np.int64))
+        self.terms_ = np.asarray(vectorizer.get_feature_names_out(), dtype=str)
+        self.idf_ = np.asarray(vectorizer.idf_, dtype=np.float64)
+        self.coef_ = np.vstack([est.coef_.ravel() for est in linear.estimators_]).T.copy()
+        self.intercept_ = np.asarray([est.intercept_[0] for est in linear.estimators_], dtype=np.float64)
+        self.classes_ = np.asarray(LABELS)
+        return self
+
+    def _cue_matrix(self, X: Sequence[str]) -> np.ndarray:
+        compiled = compile_cues(CUES)
+        out = np.zeros((len(X), len(compiled)))
+        for i, text in enumerate(X):
+            out[i, fired_cues(analyze(text), compiled)] = self.lexicon_weight
+        return out
+
+    def predict_proba(self, X: Sequence[str]) -> np.ndarray:
+        """P(label | sentence) per label: TF-IDF (sublinear, l2) + cues, then a sigmoid per label."""
+        index = self._term_index()
+        compiled = compile_cues(CUES)
+        n_terms = len(self.terms_)
+        rows, cols, vals = [], [], []
+        for i, text in enumerate(X):
+            units = analyze(text)
+            counts = Counter(u for u in units if u in index)
+            if counts:
+                ids = np.fromiter((index[u] for u in counts), dtype=np.int64, count=len(counts))
+                w = (
+                    1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
+                ) * self.idf_[ids]
+                w /= np.sqrt(np.dot(w, w))
+                rows.append(np.full(len(ids), i))
+                cols.append(ids)
+                vals.append(w)
+            cue_ids = fired_cues(units, compiled)
+            if cue_ids:
+                rows.append(np.full(len(cue_ids), i))
+                cols.append(np.asarray(cue_ids, dtype=np.int64) + n_terms)
+                vals.append(np.full(len(cue_ids), self.lexicon_weight))
+        logits = np.tile(self.intercept_, (len(X), 1))
+        if rows:
+            r, c, v = np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
+            np.add.at(logits, r, self.coef_[c] * v[:, None])
+        return 1.0 / (1.0 + np.exp(-logits))
+
+    def _term_index(self) -> dict[str, int]:
+        """term -> column, built lazily from ``terms_`` (a cache, not a learned attribute)."""
+        index: dict[str, int] | None = getattr(self, "_index", None)
+        if index is None or len(index) != len(self.terms_):
+            index = {t: i for i, t in enumerate(self.terms_.tolist())}
+            self._index = index
+        return index
+
+    def predict(self, X: Sequence[str]) -> np.ndarray:
+        return (self.predict_proba(X) >= 0.5).astype(np.int64)
+
+
+def _rescale(score: float, threshold: float) -> float:
+    """Piecewise-linear map sending ``threshold`` to 0.5, so 0.5 means "applies" for every label."""
+    if score <= threshold:
+        return 0.5 * score / threshold if threshold > 0 else 0.5
+    return 0.5 + 0.5 * (score - threshold) / (1.0 - threshold) if threshold < 1 else 1.0
+
+
+HEAD_ZONES = frozenset({"title", "lead", "early"})
+HEAD_TIEBREAK = 0.25
+
+
+class PressReleaseClassifier:
+    """Document-level classifier implementing the ``classifiers.Classifier`` protocol."""
+
+    def __init__(self, segment_model: SegmentModel, thresholds: dict[str, float], version: str) -> None:
+        self.segment_model = segment_model
+        self.thresholds = dict(thresholds)
+        self.version = version
+
+    def predict(self, docs: Sequence[Document]) -> list[Prediction]:
+        seg_lists = [segment(d.title, d.text) for d in docs]
+        flat = [s.text for segs in seg_lists for s in segs if s.zone != "boilerplate"]
+        probs = self.segment_model.predict_proba(flat)
+        out: list[Prediction] = []
+        start = 0
+        for segs in seg_lists:
+            scored = [s for s in segs if s.zone != "boilerplate"]
+            out.append(self._aggregate(scored, probs[start : start + len(scored)], segs))
+            start += len(scored)
+        return out
+
+    def _aggregate(self, segs: list[Segment], probs: np.ndarray, all_segs: list[Segment]) -> Prediction:
+        if not segs:
+            scores = {label: 0.0 for label in LABELS} | {OTHER: 1.0}
+            return Prediction(OTHER, (OTHER,), scores, _fallback_evidence(all_segs))
+        weights = np.asarray([s.weight for s in segs])
+        weighted = probs * weights[:, None]
+        best = weighted.max(axis=0)
+        scores = {
+            label: round(_rescale(float(best[j]), self.thresholds[label]), 4)
+            for j, label in enumerate(LABELS)
+        }
+        applies = [label for label in LABELS if scores[label] >= 0.5]
+        scores[OTHER] = round(1.0 - max(scores[label] for label in LABELS), 4)
+        if not applies:
+            return Prediction(OTHER, (OTHER,), scores, _fallback_evidence(segs))
+        # Primary = what the headline and lead are about; overall strength only breaks ties.
+        head = np.asarray([s.zone in HEAD_ZONES for s in segs])
+        head_best = weighted[head].max(axis=0) if head.any() else np.zeros(len(LABELS))
+        primary = max(applies, key=lambda lb: head_best[LABELS.index(lb)] + HEAD_TIEBREAK * scores[lb])
+        labels = (primary, *sorted((lb for lb in applies if lb != primary), key=lambda lb: -scores[lb]))
+        return Prediction(primary, labels, scores, _evidence(segs, weighted[:, LABELS.index(primary)]))
+
+
+def _evidence(segs: list[Segment], column: np.ndarray) -> str:
+    """The best sentence for the primary label, plus the runner-up when it also clearly supports it."""
+    order = np.argsort(-column, kind="stable")
+    chosen = [int(order[0])]
+    if len(order) > 1 and column[order[1]] >= 0.5 and segs[int(order[1])].zone != "title":
+        chosen.append(int(order[1]))
+    return " ".join(segs[i].text for i in sorted(chosen))
+
+
+def _fallback_evidence(segs: list[Segment]) -> str:
+    """For ``other``: what the document is about, i.e. its headline and first lead sentence."""
+    picked = [s.text for s in segs if s.zone in ("title", "lead")][:2]
+    return " ".join(picked)

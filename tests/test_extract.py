@@ -1,0 +1,198 @@
+"""workers.extract against the static test site: full article text, no boilerplate, metadata.
+
+The pages under tests/resources/site are the same ones the end-to-end test serves; their
+expected bodies and boilerplate snippets live in expected.json (see build_site.py).
+Recall is measured on multisets of lowercase word tokens (tests/textcheck.py).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.textcheck import leaked_boilerplate, word_recall
+from workers.errors import ExtractError
+from workers.extract import Article, extract_article
+from workers.text import clean_text
+
+SITE = Path(__file__).parent / "resources" / "site"
+BASE = "http://127.0.0.1:8000"
+EXPECTED: dict[str, dict] = json.loads((SITE / "expected.json").read_text(encoding="utf-8"))
+PAGES = sorted(EXPECTED)
+MIN_RECALL = 0.90
+
+
+def page_bytes(path: str) -> bytes:
+    return (SITE / path).read_bytes().replace(b"{{BASE}}", BASE.encode())
+
+
+@pytest.fixture(scope="module", params=[False, True], ids=["full", "fast"])
+def extracted(request: pytest.FixtureRequest) -> dict[str, Article]:
+    """Every page extracted once per mode; both modes must meet the same bar."""
+    return {p: extract_article(page_bytes(p), f"{BASE}/{p}", fast=request.param) for p in PAGES}
+
+
+def test_site_has_enough_variety() -> None:
+    feeds = {e["feed"] for e in EXPECTED.values()}
+    assert len(feeds) >= 4
+    assert 12 <= len(PAGES) <= 16
+    for feed in feeds:
+        assert (SITE / feed / "feed.xml").is_file()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_body_recall(extracted: dict[str, Article], path: str) -> None:
+    recall = word_recall(EXPECTED[path]["body"], extracted[path].text)
+    assert recall >= MIN_RECALL, f"{path}: recall {recall:.3f}"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_boilerplate(extracted: dict[str, Article], path: str) -> None:
+    assert leaked_boilerplate(EXPECTED[path]["boilerplate"], extracted[path].text) == []
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_metadata(extracted: dict[str, Article], path: str) -> None:
+    want = EXPECTED[path]
+    got = extracted[path]
+    assert got.title == want["title"]
+    # every page shows its date somewhere (meta, JSON-LD, <time> or visible text); sidebars
+    # on the same page list other, later dates that must not win
+    assert got.published[:10] == want["date"]
+    assert got.lang == want["lang"]
+    # includes "Communications and Public Affairs Office", which trafilatura alone turns into "X; Y"
+    assert got.author == want["author"]
+
+
+def test_text_is_clean_plain_text(extracted: dict[str, Article]) -> None:
+    for path, article in extracted.items():
+        assert "<" not in article.text or not re.search(r"</?[a-z]+[ >]", article.text), path
+        assert "\n\n\n" not in article.text, path
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", article.text), path
+
+
+def test_fixed_settings_do_not_depend_on_history() -> None:
+    """Two releases sharing an "About X" paragraph both keep it (no cross-document dedup)."""
+    about = "Harbour Innovation Park is a statutory body"
+    pages = [p for p in PAGES if about in EXPECTED[p]["body"]]
+    assert len(pages) >= 2
+    for _ in range(3):
+        for p in pages:
+            assert about in extract_article(page_bytes(p), f"{BASE}/{p}").text
+
+
+def test_str_input_matches_bytes() -> None:
+    path = PAGES[0]
+    from_bytes = extract_article(page_bytes(path), f"{BASE}/{path}")
+    from_str = extract_article(page_bytes(path).decode("utf-8"), f"{BASE}/{path}")
+    assert from_str == from_bytes
+
+
+# ---------------------------------------------------------------------------- failures
+
+
+@pytest.mark.parametrize("data", [b"", b"   \n\t ", ""], ids=["empty", "whitespace", "empty-str"])
+def test_empty_raises(data: bytes | str) -> None:
+    with pytest.raises(ExtractError) as info:
+        extract_article(data, "http://example.test/a")
+    assert info.value.url == "http://example.test/a"
+    assert "empty" in info.value.reason
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40,
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
+        bytes(range(256)) * 40,
+        b"PK\x03\x04" + b"\x00" * 200,
+    ],
+    ids=["png", "pdf", "random-binary", "zip"],
+)
+def test_binary_raises(data: bytes) -> None:
+    with pytest.raises(ExtractError, match="not an HTML document"):
+        extract_article(data, "http://example.test/blob")
+
+
+def test_navigation_only_page_raises() -> None:
+    """A real template with its article removed: menus, sidebar, footer, cookie banner only."""
+    for path in (PAGES[0], next(p for p in PAGES if p.startswith("corp/"))):
+        html = page_bytes(path).decode("utf-8")
+        stripped = re.sub(r"<article\b.*?</article>", "", html, flags=re.S)
+        stripped = re.sub(r'<div id="comments".*?</form>\s*</div>\s*</div>', "", stripped, flags=re.S)
+        assert stripped != html
+        with pytest.raises(ExtractError) as info:
+            extract_article(stripped, f"{BASE}/{path}")
+        assert info.value.url == f"{BASE}/{path}"
+
+
+def test_utf16_page_is_decoded() -> None:
+    path = PAGES[0]
+    data = re.sub(r'charset="utf-8"', 'charset="utf-16"', page_bytes(path).decode("utf-8"), flags=re.I)
+    assert 'charset="utf-16"' in data
+    article = extract_article(data.encode("utf-16"), f"{BASE}/{path}")
+    assert word_recall(EXPECTED[path]["body"], article.text) >= MIN_RECALL
+
+
+def test_too_short_raises() -> None:
+    html = (
+        "<html><head><title>Short</title></head><body><article><p>Just one line.</p></article></body></html>"
+    )
+    with pytest.raises(ExtractError, match="too short"):
+        extract_article(html, "http://example.test/short")
+
+
+def test_minimal_valid_page() -> None:
+    paragraph = "The harbour authority approved a new ferry pier on the eastern waterfront today. " * 4
+    html = (
+        "<html lang='zh-HK'><head><meta charset='utf-8'><title>Ferry pier approved</title></head><body>"
+        f"<article><h1>Ferry pier approved</h1><p>{paragraph}</p><p>{paragraph}</p></article></body></html>"
+    )
+    article = extract_article(html.encode(), "http://example.test/pier")
+    assert article.title == "Ferry pier approved"
+    assert "eastern waterfront" in article.text
+    assert article.lang == "zh-HK"
+    assert article.author == ""
+
+
+# ---------------------------------------------------------------------------- clean_text
+
+
+def test_clean_text_strips_tags_entities_and_controls() -> None:
+    raw = "<p>Hello&nbsp;<b>world</b></p>\x00\x07\x1b <script>alert(1)</script>&lt;i&gt;x&lt;/i&gt;\u200b!"
+    assert clean_text(raw, 1000) == "Hello world\nx!"  # </p> ends a line, <i> is inline
+
+
+def test_clean_text_keeps_newlines_and_tabs_normalises_spaces() -> None:
+    raw = "  first   line \r\nsecond\tcolumn\r\n\n\n\n\nthird \u00a0 line  "
+    assert clean_text(raw, 1000) == "first line\nsecond\tcolumn\n\nthird line"
+
+
+def test_clean_text_keeps_comparisons() -> None:
+    assert clean_text("a < b and c > d", 100) == "a < b and c > d"
+
+
+def test_clean_text_caps_length() -> None:
+    out = clean_text("word " * 100, 23)
+    assert len(out) <= 23
+    assert out.endswith("…")
+    assert out.startswith("word word")
+    assert clean_text("anything", 0) == ""
+    assert clean_text("short", 5) == "short"
+    unbroken = clean_text("x" * 50, 10)
+    assert len(unbroken) == 10
+
+
+def test_date_from_article_not_from_event_sidebar() -> None:
+    """htmldate alone takes the first date in the page: here an event in a left-hand sidebar."""
+    paragraph = "The trade council reported that exports of electronic parts rose for a fifth month. " * 4
+    html = (
+        "<html><head><title>Exports rise</title></head><body>"
+        "<div class='side-box'><h3>Upcoming events</h3><span class='date'>04 Dec 2025</span> Mixer</div>"
+        "<div class='sidebar-layout'><h1>Exports rise</h1><div class='date'>11 February 2025</div>"
+        f"<p>{paragraph}</p><p>{paragraph}</p></div></body></html>"
+    )
+    assert extract_article(html, "http://example.test/exports").published == "2025-02-11"

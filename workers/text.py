@@ -1,0 +1,59 @@
+"""Plain text for storage: feed fields and extracted articles carry no markup, no control
+characters and a bounded length, whatever a publisher (or an attacker) put in them.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+import unicodedata
+
+_TAG_RE = re.compile(r"</?[A-Za-z][^<>]*>|<!--.*?-->", re.S)
+# Inline tags vanish without a trace ("<b>HK</b>$" stays "HK$"); line-level ones become newlines.
+_INLINE_TAG_RE = re.compile(
+    r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|dfn|em|font|i|kbd|mark|q|s|samp|small|span|strong|sub|sup|time|u|var|wbr)"
+    r"(?:\s[^<>]*)?/?>",
+    re.I,
+)
+_LINE_TAG_RE = re.compile(
+    r"<(?:br|hr)\b[^<>]*>|</(?:p|div|li|h[1-6]|tr|blockquote|pre|dd|dt|section|article)\s*>", re.I
+)
+_BLOCK_RE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+_INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
+_H_SPACE_RE = re.compile(r"[^\S\n\t]+")
+_MANY_NL_RE = re.compile(r"\n{3,}")
+
+
+def _strip_tags(text: str) -> str:
+    text = _BLOCK_RE.sub(" ", text)
+    text = _INLINE_TAG_RE.sub("", text)
+    text = _LINE_TAG_RE.sub("\n", text)
+    return _TAG_RE.sub(" ", text)
+
+
+def clean_text(value: str, max_chars: int) -> str:
+    """Plain text safe to store: no tags or entities, no control chars, tidy whitespace, capped.
+
+    Feeds put HTML fragments, entities and stray control bytes into titles and summaries;
+    consumers of the stream expect plain text of bounded size.
+    """
+    if max_chars <= 0 or not value:
+        return ""
+    text = _strip_tags(value)
+    text = html_lib.unescape(text)
+    text = _strip_tags(text)  # markup that was entity-escaped once
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(
+        ch
+        for ch in text
+        if ch in "\n\t" or (unicodedata.category(ch) not in ("Cc", "Cs", "Co") and ch not in _INVISIBLE)
+    )
+    text = "\n".join(_H_SPACE_RE.sub(" ", line).strip(" ") for line in text.split("\n"))
+    text = _MANY_NL_RE.sub("\n\n", text).strip()
+    if len(text) <= max_chars:
+        return text
+    cut = text[: max_chars - 1]
+    space = max(cut.rfind(" "), cut.rfind("\n"))
+    if space >= max_chars * 0.8:  # end on a word boundary when that costs little
+        cut = cut[:space]
+    return cut.rstrip() + "…"
