@@ -84,7 +84,11 @@ CUES: tuple[tuple[str, str, str], ...] = (
         "raise|raised|raising|secure|secured|landed|bag|bagged",
         "million|billion|round|funding|financing|capital|investment|$0|€0|£0|¥0|bn",
     ),
-    ("fund", "grant|subsidy|scholarship|endowment|endow|bursary|fellowship|voucher|stipend|prize money", ""),
+    (
+        "fund",
+        "grant|subsidy|scholarship|endowment|endow|bursary|fellowship|voucher|stipend|prize money|prize pool|cash prize",
+        "",
+    ),
     ("fund", "donate|donation|donor|gift|pledge|bequest|philanthropist|philanthropy|crowdfunding", ""),
     (
         "fund",
@@ -125,7 +129,14 @@ CUES: tuple[tuple[str, str, str], ...] = (
         "",
     ),
     ("event", "edition|annual|inaugural|biennial|anniversary|opening", ""),
-    ("ranking", "rank|ranked|ranking|rankings|league table|standings|leaderboard|index|indices", ""),
+    ("ranking", "rank|ranked|ranking|rankings|league table|standings|leaderboard", ""),
+    # "index" is a ranking only with a placement next to it ("tops the index", "12th in the index"),
+    # never alone: a consumer price index or a stock index is not a ranking.
+    (
+        "ranking",
+        "index|indices",
+        "0th|0st|0nd|0rd|top|tops|topped|first place|ranked|rank|place|position|placed|spot|out of",
+    ),
     (
         "ranking",
         "0th|0st|0nd|0rd|top 0|top ten|top five|top three|top spot|top place|first place|second place|"
@@ -141,7 +152,7 @@ CUES: tuple[tuple[str, str, str], ...] = (
         "ranking",
         "climb|climbed|rose|rise|rises|risen|moved up|move up|jump|jumped|slipped|fell|drop|dropped|"
         "ascend|ascended|retain|retained|tops|topped|leapt|improved",
-        "place|spot|position|rank|table|index|0th|0st|0nd|0rd|top",
+        "place|spot|position|rank|table|0th|0st|0nd|0rd|top",
     ),
     (
         "ranking",

@@ -17,6 +17,7 @@ import numpy as np
 from classifiers import LABELS, OTHER, Document, Prediction
 from classifiers.base import BaseEstimator
 from classifiers.features import CUES, analyze, compile_cues, fired_cues
+from classifiers.headline import future_agreement, headline_label
 from classifiers.segment import Segment, segment
 
 
@@ -124,6 +125,12 @@ def _rescale(score: float, threshold: float) -> float:
 
 HEAD_ZONES = frozenset({"title", "lead", "early"})
 HEAD_TIEBREAK = 0.25
+# A sentence that only expects, plans or conditions an agreement ("expected to sign") keeps
+# this fraction of its mou probability: future agreements are not signed agreements.
+FUTURE_MOU_FACTOR = 0.3
+# Default for thresholds["other"]: the primary label needs this much (rescaled) support in the
+# title/lead/early zones, otherwise the release is `other` (a passing mention is not the topic).
+PRIMARY_MIN = 0.5
 
 
 class PressReleaseClassifier:
@@ -138,15 +145,22 @@ class PressReleaseClassifier:
         seg_lists = [segment(d.title, d.text) for d in docs]
         flat = [s.text for segs in seg_lists for s in segs if s.zone != "boilerplate"]
         probs = self.segment_model.predict_proba(flat)
+        mou = LABELS.index("mou")
+        for i, text in enumerate(flat):
+            if future_agreement(text):
+                probs[i, mou] *= FUTURE_MOU_FACTOR
         out: list[Prediction] = []
         start = 0
-        for segs in seg_lists:
+        for doc, segs in zip(docs, seg_lists, strict=True):
             scored = [s for s in segs if s.zone != "boilerplate"]
-            out.append(self._aggregate(scored, probs[start : start + len(scored)], segs))
+            rule = headline_label(" ".join(doc.title.split()))
+            out.append(self._aggregate(scored, probs[start : start + len(scored)], segs, rule))
             start += len(scored)
         return out
 
-    def _aggregate(self, segs: list[Segment], probs: np.ndarray, all_segs: list[Segment]) -> Prediction:
+    def _aggregate(
+        self, segs: list[Segment], probs: np.ndarray, all_segs: list[Segment], rule: str | None = None
+    ) -> Prediction:
         if not segs:
             scores = {label: 0.0 for label in LABELS} | {OTHER: 1.0}
             return Prediction(OTHER, (OTHER,), scores, _fallback_evidence(all_segs))
@@ -157,15 +171,31 @@ class PressReleaseClassifier:
             label: round(_rescale(float(best[j]), self.thresholds[label]), 4)
             for j, label in enumerate(LABELS)
         }
+        if rule in LABELS:
+            # The headline announces it: it applies even if the sentence model is unsure.
+            scores[rule] = max(scores[rule], 0.5)
         applies = [label for label in LABELS if scores[label] >= 0.5]
         scores[OTHER] = round(1.0 - max(scores[label] for label in LABELS), 4)
+        by_strength = sorted(applies, key=lambda lb: -scores[lb])
+        if rule == OTHER:
+            # Appointment, results, product launch...: other is primary whatever the body mentions.
+            return Prediction(OTHER, (OTHER, *by_strength), scores, _fallback_evidence(segs))
         if not applies:
             return Prediction(OTHER, (OTHER,), scores, _fallback_evidence(segs))
         # Primary = what the headline and lead are about; overall strength only breaks ties.
         head = np.asarray([s.zone in HEAD_ZONES for s in segs])
         head_best = weighted[head].max(axis=0) if head.any() else np.zeros(len(LABELS))
-        primary = max(applies, key=lambda lb: head_best[LABELS.index(lb)] + HEAD_TIEBREAK * scores[lb])
-        labels = (primary, *sorted((lb for lb in applies if lb != primary), key=lambda lb: -scores[lb]))
+        if rule in LABELS:
+            primary = rule
+        else:
+            primary = max(applies, key=lambda lb: head_best[LABELS.index(lb)] + HEAD_TIEBREAK * scores[lb])
+            j = LABELS.index(primary)
+            if _rescale(float(head_best[j]), self.thresholds[primary]) < self.thresholds.get(
+                OTHER, PRIMARY_MIN
+            ):
+                # Only a passing mention outside the headline and lead: the release is about something else.
+                return Prediction(OTHER, (OTHER, *by_strength), scores, _fallback_evidence(segs))
+        labels = (primary, *(lb for lb in by_strength if lb != primary))
         return Prediction(primary, labels, scores, _evidence(segs, weighted[:, LABELS.index(primary)]))
 
 

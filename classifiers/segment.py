@@ -64,14 +64,18 @@ _ABBREVIATIONS = frozenset(
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)\]]*\s+(?=[\"\u201c\u2018(\[]?[A-Z0-9])")
 _BOILERPLATE_START = re.compile(
-    r"^(about\s+\S.{0,80}$|about us\b|notes? to editors?|media (contact|enquiries|inquiries)|press contact|"
-    r"for (more|further) information|contact:|source:|hashtag:|the issuer is solely responsible|###|"
-    r"forward-looking statements?|safe harbou?r)",
+    r"^(about\s+\S.{0,80}$|about\s+[^.:\n]{1,80}:\s|about us\b|notes? (to|for) (the )?editors?|"
+    r"editor'?s'? notes?|background(er)?:?$|company background|boilerplate:?$|photo caption|"
+    r"media (contact|enquiries|inquiries|relations)|press (contact|enquiries|inquiries|office)|"
+    r"investor (contact|relations)|for (more|further) information|contacts?:|source:|hashtag:|follow us\b|"
+    r"the issuer is solely responsible|###|-?\s*ends\s*-?$|forward-looking statements?|"
+    r"cautionary (note|statement)|safe harbou?r)",
     re.IGNORECASE,
 )
 _DATELINE = re.compile(
     r"^\s*(?:[A-Z][A-Za-z.'\- ]{1,40}|[A-Z][A-Z.'\- ]{1,40}),?(?:\s*[A-Z][A-Za-z.'\- ]{1,30},?)?"
-    r"(?:\s*\w{3,9}\.? \d{1,2},? \d{4})?\s*(?:/[^/\n]{2,40}/)?\s*(?:--|\u2014|\u2013)\s+"
+    r"(?:\s*(?:\w{3,9}\.? \d{1,2},? \d{4}|\d{1,2} \w{3,9}\.?,? \d{4}))?\s*(?:\([^)\n]{2,30}\))?"
+    r"\s*(?:/[^/\n]{2,40}/)?\s*(?:--|\u2014|\u2013)\s+"
 )
 _WS = re.compile(r"[ \t\u00a0]+")
 
@@ -134,7 +138,10 @@ def segment(title: str, text: str) -> list[Segment]:
         if title_key and _normalise_key(paragraph) == title_key:
             continue  # extractors often repeat the headline as the first line
         if body_count == 0 and not in_boilerplate:
-            paragraph = _DATELINE.sub("", paragraph, count=1)
+            stripped = _DATELINE.sub("", paragraph, count=1)
+            if stripped != paragraph:  # copy-pasted releases often repeat the dateline
+                stripped = _DATELINE.sub("", stripped, count=1)
+            paragraph = stripped
         for sentence in split_sentences(paragraph):
             key = _normalise_key(sentence)
             if len(sentence.split()) < 3 or key in seen:

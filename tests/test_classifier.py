@@ -160,3 +160,27 @@ def test_shipped_model_loads() -> None:
     assert DEFAULT_MODEL_PATH.is_file()
     assert clf.version
     assert clf.predict([MOU])[0].label == "mou"
+
+
+def test_headline_rules() -> None:
+    from classifiers.headline import future_agreement, headline_label
+
+    assert headline_label("Venture capital firm appoints former regulator as partner") == OTHER
+    assert headline_label("Fintech named to Top 100 list raises $12 million Series A") == "fund"
+    assert headline_label("Retailer wins Employer of the Year award at business gala") == "ranking"
+    assert headline_label("Consumer price index rises 0.3% in May") == OTHER
+    assert headline_label("Bus maker inks deal to supply 200 buses to city") == "mou"
+    assert headline_label("Gadget maker unveils foldable phone at trade show") == OTHER
+    assert headline_label("Countries expected to sign trade pact next year") != "mou"
+    assert headline_label("Local news") is None
+    assert future_agreement("The two sides are expected to sign the agreement in May.")
+    assert not future_agreement("The two sides signed the agreement on Monday.")
+
+
+def test_future_agreement_is_not_mou(trained: PressReleaseClassifier) -> None:
+    doc = Document(
+        "Ministers meet on trade",
+        "The two governments are expected to sign a free trade agreement next year, officials said.\n\n"
+        "Negotiators will meet again in March.",
+    )
+    assert "mou" not in trained.predict([doc])[0].labels

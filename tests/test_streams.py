@@ -53,3 +53,29 @@ def test_dead_letter_records_reason(redis: Redis) -> None:
     assert entry.fields["error"] == "HTTP 404"
     assert entry.fields["attempts"] == "1"
     assert entry.fields["at"].endswith("Z")
+
+
+def test_age_retention_trims_old_entries(redis: Redis) -> None:
+    for n in range(300):  # three radix-tree nodes of entries written in 1970
+        redis.xadd(names.ITEMS_STREAM, {"id": f"old{n}"}, id=f"{1000 + n}-0")
+    emitter = streams.Emitter(redis, maxlen=1000, per_label=False, max_age=3600)
+    emitter.emit_many([("new", "https://x.org/new", fields("new"))])
+    # MINID trimming is approximate: it drops whole nodes, never a newer entry
+    remaining = [e.fields["id"] for e in streams.iterate(redis, names.ITEMS_STREAM)]
+    assert len(remaining) <= 201 and remaining[-1] == "new"
+    no_age = streams.Emitter(redis, maxlen=1000, per_label=False)
+    no_age.emit_many([("newer", "https://x.org/newer", fields("newer"))])
+    assert redis.xlen(names.ITEMS_STREAM) == len(remaining) + 1  # without max_age nothing is trimmed
+
+
+def test_group_lag_pending_and_trim_warning(redis: Redis) -> None:
+    emitter = streams.Emitter(redis, maxlen=10, per_label=False)
+    emitter.emit_many([(f"i{n}", f"https://x.org/{n}", fields(f"i{n}")) for n in range(10)])
+    streams.ensure_group(redis, names.ITEMS_STREAM, "slow")
+    streams.read_group(redis, names.ITEMS_STREAM, "slow", "c", count=1)
+    (info,) = streams.groups(redis, names.ITEMS_STREAM, maxlen=10)
+    assert (info.name, info.pending, info.lag) == ("slow", 1, 9)
+    assert "about to lose unread entries" in info.warning
+    redis.xtrim(names.ITEMS_STREAM, maxlen=3, approximate=False)  # trimming overtakes the group's position
+    (info,) = streams.groups(redis, names.ITEMS_STREAM, maxlen=10)
+    assert "may have lost unread entries" in info.warning

@@ -22,12 +22,28 @@ WORKER_QUEUES = (FEEDS_QUEUE, ITEMS_QUEUE)
 SCHEDULE_KEY = f"{PREFIX}:schedule"  # ZSET feed name -> next due time (epoch seconds)
 FEED_STATE_PREFIX = f"{PREFIX}:feed:"  # HASH per feed: etag, last poll, errors, ...
 SCHEDULER_HEARTBEAT_KEY = f"{PREFIX}:scheduler:heartbeat"
+REAPER_LOCK_KEY = f"{PREFIX}:reaper:lock"  # one abandoned-job sweep at a time
 
 # Identity and idempotence.
 SEEN_KEY = f"{PREFIX}:seen"  # HASH item id -> first-seen epoch: queued for processing
 SEEN_URLS_KEY = f"{PREFIX}:seen-urls"  # HASH canonical url -> item id (cross-feed dedup)
 EMITTED_KEY = f"{PREFIX}:emitted"  # HASH item id -> stream entry id: written exactly once
 EMITTED_URLS_KEY = f"{PREFIX}:emitted-urls"  # HASH canonical url -> item id
+
+# Politeness and outage detection (shared by every worker on every host).
+HOST_PREFIX = f"{PREFIX}:host:"  # + host + ":slots" (ZSET token -> lease end), ":queue", ":alive", ":next"
+ROBOTS_PREFIX = f"{PREFIX}:robots:"  # + origin: STRING cached robots.txt verdict/body, with a TTL
+OUTAGE_DOWN_KEY = f"{PREFIX}:outage:down"  # ZSET host -> time of its last connection-level failure
+OUTAGE_UP_KEY = f"{PREFIX}:outage:up"  # ZSET host -> time of its last poll that got an answer
+OUTAGE_KEY = f"{PREFIX}:outage"  # STRING epoch the current network outage was recognised
+
+
+def host_key(host: str, part: str) -> str:
+    return f"{HOST_PREFIX}{host}:{part}"
+
+
+def robots_key(origin: str) -> str:
+    return f"{ROBOTS_PREFIX}{origin}"
 
 
 def feed_state_key(feed_name: str) -> str:

@@ -69,7 +69,10 @@ class WorkerContext:
         self._fresh()
         if self._emitter is None:
             self._emitter = Emitter(
-                self.redis, maxlen=self.settings.stream_maxlen, per_label=self.settings.per_label_streams
+                self.redis,
+                maxlen=self.settings.stream_maxlen,
+                per_label=self.settings.per_label_streams,
+                max_age=self.settings.stream_max_age,
             )
         return self._emitter
 

@@ -30,8 +30,9 @@ from rq.job import Job
 from rq.serializers import JSONSerializer
 from rq.worker import WorkerStatus
 
-from workers import queues
+from workers import metrics, queues
 from workers.context import WorkerContext, install
+from workers.lifeline import die_with_parent
 from workers.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,8 @@ MAX_JOBS_PER_WORKER = 1000  # recycle workers: trafilatura's caches grow on long
 
 HEARTBEAT_EVERY = 5.0  # seconds between heartbeats while a job runs
 HEARTBEAT_TTL = 20  # a job whose worker stops beating for this long is abandoned
-MAINTENANCE_INTERVAL = 10  # how often some worker sweeps RQ's registries for abandoned jobs
+MAINTENANCE_INTERVAL = 10  # RQ's own registry upkeep (the scheduler loop also sweeps every 5 s)
+WORKER_TTL = 35  # an idle worker re-registers every 20 s (RQ blocks on the queue for TTL - 15 s)
 
 
 class PressroomWorker(SimpleWorker):
@@ -80,7 +82,8 @@ class PressroomWorker(SimpleWorker):
                 log.warning("heartbeat for job %s failed: %s", job.id, exc)
 
 
-def _worker_main(context: WorkerContext, log_level: str) -> None:
+def _worker_main(context: WorkerContext, log_level: str, parent_pid: int) -> None:
+    die_with_parent(signal.SIGTERM, parent_pid=parent_pid)
     install(context)
     redis = context.redis
     worker = PressroomWorker(
@@ -88,6 +91,7 @@ def _worker_main(context: WorkerContext, log_level: str) -> None:
         connection=redis,
         serializer=JSONSerializer,
         maintenance_interval=MAINTENANCE_INTERVAL,
+        worker_ttl=WORKER_TTL,
     )
     # RQ logs three lines per job at INFO; pressroom logs its own line per item instead.
     rq_level = "DEBUG" if log_level.upper() == "DEBUG" else "WARNING"
@@ -118,7 +122,9 @@ class Supervisor:
 
     def _spawn(self) -> None:
         ctx = multiprocessing.get_context("fork")
-        process = ctx.Process(target=_worker_main, args=(self.context, self.log_level), daemon=False)
+        process = ctx.Process(
+            target=_worker_main, args=(self.context, self.log_level, os.getpid()), daemon=False
+        )
         process.start()
         self._children.append(_Child(process, time.monotonic()))
         log.debug("started worker pid %s", process.pid)
@@ -131,6 +137,7 @@ class Supervisor:
                 alive.append(child)
             else:
                 child.process.join()
+                metrics.process_dead(child.process.pid)
                 dead += 1
                 if self._stop_requests == 0:
                     log.warning(
@@ -205,7 +212,7 @@ class Supervisor:
     def _shutdown(self, scheduler: Scheduler | None) -> int:
         if scheduler is not None:
             with contextlib.suppress(RedisError):
-                scheduler.delayed.release()
+                scheduler.housekeeping.release()
         log.info("warm shutdown: waiting up to %.0fs for %d worker(s)", SHUTDOWN_GRACE, len(self._children))
         self._signal_children(signal.SIGTERM)
         warm_sent_at = time.monotonic()

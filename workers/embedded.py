@@ -8,15 +8,20 @@ a restart.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
+import signal
 import subprocess
 import time
 from pathlib import Path
+from typing import TextIO
 
 from redis import Redis
 from redis.exceptions import RedisError
 
 from workers.errors import ConfigError
+from workers.lifeline import die_with_parent
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +47,8 @@ class EmbeddedRedis:
         self.socket = data_dir / "redis.sock"
         self.url = f"unix://{self.socket}"
         self._process: subprocess.Popen[bytes] | None = None
+        self._adopted = False
+        self._lock: TextIO | None = None
 
     def _answers(self) -> bool:
         try:
@@ -49,15 +56,29 @@ class EmbeddedRedis:
         except (RedisError, OSError):
             return False
 
+    def _take_lock(self) -> None:
+        """One pressroom per data directory: the lock dies with its holder, however it dies."""
+        self._lock = open(self.data_dir / "pressroom.lock", "a+")  # noqa: SIM115 - held until stop()
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._lock.close()
+            self._lock = None
+            raise ConfigError(
+                f"another pressroom is running with data directory {self.data_dir}; stop it, use another "
+                "PRESSROOM_DATA_DIR, or start Redis yourself and point every instance at it with REDIS_URL"
+            ) from None
+
     def start(self) -> str:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         if len(str(self.socket)) > 100:
             raise ConfigError(f"data directory path too long for a Unix socket: {self.data_dir}")
+        self._take_lock()
         if self.socket.exists() and self._answers():
-            raise ConfigError(
-                f"another process already runs the embedded Redis in {self.data_dir}; "
-                "stop it, use another PRESSROOM_DATA_DIR, or point REDIS_URL at it to share"
-            )
+            # Left behind by a run that was killed outright: its data is ours, carry on with it.
+            log.warning("adopting the embedded Redis left running in %s by a previous run", self.data_dir)
+            self._adopted = True
+            return self.url
         self.socket.unlink(missing_ok=True)
         args = [
             str(redis_server_binary()),
@@ -72,7 +93,13 @@ class EmbeddedRedis:
             "--daemonize", "no",
         ]  # fmt: skip
         # A new session: Ctrl+C in the terminal must not kill Redis before the workers finish.
-        self._process = subprocess.Popen(args, stdin=subprocess.DEVNULL, start_new_session=True)
+        # and it dies with this process even if this process is killed outright.
+        self._process = subprocess.Popen(
+            args,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            preexec_fn=lambda: die_with_parent(signal.SIGTERM),  # runs before exec; no threads here
+        )
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
@@ -86,6 +113,14 @@ class EmbeddedRedis:
 
     def stop(self) -> None:
         process, self._process = self._process, None
+        if self._adopted:
+            self._adopted = False
+            with contextlib.suppress(RedisError, OSError):
+                Redis.from_url(self.url, socket_timeout=10).shutdown()
+            log.info("embedded Redis stopped")
+        if self._lock is not None:
+            self._lock.close()  # releases the flock
+            self._lock = None
         if process is None or process.poll() is not None:
             return
         process.terminate()  # redis flushes the append-only file on SIGTERM

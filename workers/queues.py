@@ -89,23 +89,35 @@ def enqueue_items(
     return count
 
 
-class DelayedJobs:
-    """Moves due delayed jobs (item retries, job retries) onto their queues.
+class Housekeeping:
+    """RQ upkeep that pressroom does from its scheduler loop rather than leaving to workers.
 
-    RQ normally does this in a process forked from a worker; when that worker is killed
-    the forked scheduler lives on as an orphan. pressroom does it from its scheduler
-    loop instead, under RQ's own per-queue lock, so one process moves each job.
+    * Due delayed jobs (item retries, job retries) are moved onto their queues. RQ does
+      this in a process forked from a worker, which lives on as an orphan when that
+      worker is killed; here it runs under RQ's own per-queue lock.
+    * Abandoned jobs (their worker died, so their lease lapsed) are requeued. RQ does this
+      during worker maintenance, which an idle worker blocked on an empty queue runs only
+      every few minutes; a crash-recovery bound needs it every few seconds.
     """
 
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: Redis, *, reap_every: float = 5.0) -> None:
+        self._redis = redis
         self._rq = RQScheduler(
             list(names.WORKER_QUEUES), connection=redis, serializer=JSONSerializer, logging_level="WARNING"
         )
+        self._reap_every = reap_every
+        self._next_reap = 0.0
 
-    def move_due(self) -> None:
+    def run(self, now: float) -> None:
         self._rq.acquire_locks()
         if self._rq.acquired_locks:
             self._rq.enqueue_scheduled_jobs()
+        if now >= self._next_reap:
+            self._next_reap = now + self._reap_every
+            # one sweeper at a time across all schedulers; the lock outlives a crashed holder briefly
+            if self._redis.set(names.REAPER_LOCK_KEY, "1", nx=True, ex=max(1, int(self._reap_every))):
+                for q in worker_queues(self._redis):
+                    q.started_job_registry.cleanup()  # lapsed leases: retried (every job has retries)
 
     def release(self) -> None:
         self._rq.release_locks()

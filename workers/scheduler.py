@@ -64,7 +64,7 @@ class Scheduler:
     def __init__(self, redis: Redis, settings: Settings) -> None:
         self.redis = redis
         self.watcher = ConfigWatcher(settings)
-        self.delayed = queues.DelayedJobs(redis)
+        self.housekeeping = queues.Housekeeping(redis)
         self._synced = False
 
     @property
@@ -72,12 +72,13 @@ class Scheduler:
         return self.watcher.settings
 
     def tick(self, now: float | None = None, *, poll: bool = True) -> list[str]:
-        """One pass: move due retries; apply config changes and queue polls for due feeds.
+        """One pass: RQ housekeeping (due retries, abandoned jobs); apply config changes and queue
+        polls for due feeds.
 
         Returns the names of the feeds whose poll was queued.
         """
         now = time.time() if now is None else now
-        self.delayed.move_due()
+        self.housekeeping.run(now)
         if not poll:
             return []
         if self.watcher.poll() or not self._synced:

@@ -77,6 +77,9 @@ class Settings:
     fetch: FetchPolicy = field(default_factory=FetchPolicy)
     max_feed_bytes: int = 10 * 2**20
     max_page_bytes: int = 5 * 2**20
+    per_host_concurrency: int = 2  # requests in flight to one host, across all workers
+    per_host_delay: float = 0.5  # seconds between request starts to one host (0: no spacing)
+    robots_txt: bool = True  # honour robots.txt for article pages
     min_interval: float = 300.0
     max_interval: float = 86400.0
     max_backoff: float = 86400.0
@@ -86,6 +89,7 @@ class Settings:
     retry_delays: tuple[float, ...] = (10.0, 60.0, 300.0)
     job_timeout: float = 300.0
     stream_maxlen: int = 1_000_000
+    stream_max_age: float | None = None  # seconds; None keeps entries until maxlen trims them
     per_label_streams: bool = False
     model_path: Path | None = None  # None: the model shipped in models/
     redis_url: str | None = None  # None: start the embedded Redis
@@ -115,10 +119,13 @@ _SECTION_KEYS = {
         "max_redirects",
         "max_feed_size",
         "max_page_size",
+        "per_host_concurrency",
+        "per_host_delay",
+        "robots_txt",
     },
     "schedule": {"min_interval", "max_interval", "max_backoff"},
     "worker": {"batch_size", "page_concurrency", "max_attempts", "retry_delays", "job_timeout"},
-    "stream": {"maxlen", "per_label"},
+    "stream": {"maxlen", "max_age", "per_label"},
     "model": {"path"},
 }
 _FEED_KEYS = {"name", "url", "interval", "on_update"}
@@ -168,6 +175,14 @@ def _boolean(value: object) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"expected true or false, got {value!r}")
     return value
+
+
+def _delay(value: object) -> float:
+    """A duration that may be zero (``0`` switches the spacing off)."""
+    match = _DURATION_RE.match(str(value))
+    if not isinstance(value, bool) and match and float(match.group(1)) == 0:
+        return 0.0
+    return parse_duration(value)
 
 
 def _http_url(value: object) -> str:
@@ -253,6 +268,13 @@ def parse_settings(text: str, source: str = "<string>", environ: Mapping[str, st
     for key, attr in (("max_feed_size", "max_feed_bytes"), ("max_page_size", "max_page_bytes")):
         if key in fetch:
             values[attr] = load.convert(fetch, key, "fetch", parse_size)
+    for key, convert in (
+        ("per_host_concurrency", _positive_int),
+        ("per_host_delay", _delay),
+        ("robots_txt", _boolean),
+    ):
+        if key in fetch:
+            values[key] = load.convert(fetch, key, "fetch", convert)
 
     simple: dict[str, tuple[tuple[str, str, Any], ...]] = {
         "schedule": (
@@ -267,7 +289,11 @@ def parse_settings(text: str, source: str = "<string>", environ: Mapping[str, st
             ("retry_delays", "retry_delays", _durations),
             ("job_timeout", "job_timeout", parse_duration),
         ),
-        "stream": (("maxlen", "stream_maxlen", _positive_int), ("per_label", "per_label_streams", _boolean)),
+        "stream": (
+            ("maxlen", "stream_maxlen", _positive_int),
+            ("max_age", "stream_max_age", parse_duration),
+            ("per_label", "per_label_streams", _boolean),
+        ),
         "model": (("path", "model_path", lambda v: Path(_string(v)).expanduser()),),
     }
     for section, keys in simple.items():

@@ -4,6 +4,12 @@ The schedule is a sorted set (feed -> next due time). Claiming a due feed moves 
 score forward by a lease in one Lua step, so several schedulers (or hosts) never poll a
 feed twice for the same due time; the poll job then sets the real next time. If the
 poll job is lost, the lease expires and the feed is claimed again.
+
+The feed state hash (``pressroom:feed:<name>``) also keeps what scheduling needs:
+``history`` (JSON list of recent entry publication times, for the adaptive interval),
+``interval`` (the interval in force), ``backoff`` (seconds to the next attempt after a
+failure) and ``errors`` (consecutive failures; polls failed in a network outage of our
+own do not count).
 """
 
 from __future__ import annotations
@@ -101,3 +107,30 @@ def mark_seen(pipe: Any, entries: Sequence[Entry]) -> None:
         return
     pipe.hset(names.SEEN_KEY, mapping={e.id: e.content_hash for e in entries})
     pipe.hset(names.SEEN_URLS_KEY, mapping={e.url: e.id for e in entries})
+
+
+# A seen marker's value is the entry's content hash, then " r<N>" once revision N was queued.
+
+
+def changed(redis: Redis, entries: Sequence[Entry]) -> list[tuple[Entry, int]]:
+    """Seen entries (same id) whose content hash differs, with the revision a re-emit would be.
+
+    Returned apart from :func:`unseen`, so the feed's ``on_update`` policy decides.
+    """
+    if not entries:
+        return []
+    stored: Any = redis.hmget(names.SEEN_KEY, [e.id for e in entries])
+    result = []
+    for entry, raw in zip(entries, stored, strict=True):
+        if raw is None:
+            continue
+        content_hash, _, revision = text(raw).partition(" r")
+        if content_hash != entry.content_hash:
+            result.append((entry, (int(revision) if revision.isdigit() else 0) + 1))
+    return result
+
+
+def mark_revised(pipe: Any, revisions: Sequence[tuple[Entry, int]]) -> None:
+    """Record the new content hash and revision; in the transaction that queues the revisions."""
+    if revisions:
+        pipe.hset(names.SEEN_KEY, mapping={e.id: f"{e.content_hash} r{n}" for e, n in revisions})

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
+from dataclasses import asdict
 from typing import Any
 
 from redis import Redis
 
+from classifiers import LABELS, OTHER
 from workers import constants as names
-from workers import queues, state
+from workers import outage, queues, state, streams
 from workers.rediscodec import text
 from workers.settings import Settings
 
@@ -36,9 +38,13 @@ def collect(redis: Redis, settings: Settings) -> dict[str, Any]:
                 "items_seen": int(info.get("items_seen") or 0),
                 "dead_items": int(info.get("dead") or 0),
                 "last_item_error": info.get("last_item_error", ""),
+                "interval": float(info.get("interval") or feed.interval),  # adaptive, in force
+                "backoff": float(info.get("backoff") or 0),  # seconds to the next attempt after a failure
+                "outage": info.get("last_result") == "outage",  # failed while our network was down
             }
         )
-    feeds.sort(key=lambda f: (f["errors"] == 0, f["name"]))  # broken feeds first
+    # broken feeds first, then those waiting out a network outage
+    feeds.sort(key=lambda f: (f["errors"] == 0, not f["outage"], f["name"]))
     queue_info = {}
     for q in queues.worker_queues(redis):
         queue_info[q.name] = {
@@ -55,12 +61,41 @@ def collect(redis: Redis, settings: Settings) -> dict[str, Any]:
             "length": redis.xlen(names.ITEMS_STREAM),
             "dead_letters": redis.xlen(names.DEAD_STREAM),
         },
+        "groups": [
+            asdict(g)
+            for stream in _streams(settings)
+            for g in streams.groups(redis, stream, settings.stream_maxlen)
+        ],
         "scheduler_heartbeat": text(redis.get(names.SCHEDULER_HEARTBEAT_KEY) or b""),
+        "outage_since": outage.outage_since(redis),  # None, or when our network outage was recognised
     }
 
 
+def _streams(settings: Settings) -> list[str]:
+    keys = [names.ITEMS_STREAM]
+    if settings.per_label_streams:
+        keys += [names.label_stream(label) for label in (*LABELS, OTHER)]
+    return keys
+
+
+def _span(seconds: float) -> str:
+    """3600 -> '1h', 90 -> '1m30s': backoffs read better as durations."""
+    whole = int(seconds)
+    if whole >= 3600:
+        return f"{whole // 3600}h{whole % 3600 // 60:02d}m" if whole % 3600 >= 60 else f"{whole // 3600}h"
+    if whole >= 60:
+        return f"{whole // 60}m{whole % 60:02d}s" if whole % 60 else f"{whole // 60}m"
+    return f"{whole}s"
+
+
 def render(report: dict[str, Any]) -> str:
-    lines = ["FEED                      LAST POLL             RESULT        NEXT POLL             SEEN  ERR"]
+    lines = []
+    if report.get("outage_since"):
+        lines.append(
+            f"NETWORK OUTAGE since {_when(report['outage_since'])}: polls fail at connection level "
+            "everywhere; failures are not counted against feeds"
+        )
+    lines.append("FEED                      LAST POLL             RESULT        NEXT POLL             SEEN  ERR")  # fmt: skip
     for f in report["feeds"]:
         lines.append(
             f"{f['name'][:25]:<25} {_when(f['last_poll']):<21} {f['last_result'][:13]:<13} "
@@ -68,6 +103,9 @@ def render(report: dict[str, Any]) -> str:
         )
         if f["last_error"]:
             lines.append(f"    last error: {f['last_error']}")
+        if f["errors"] or f["outage"]:
+            why = "network outage, not counted" if f["outage"] else f"backoff {_span(f['backoff'])}"
+            lines.append(f"    next attempt: {_when(f['next_poll'])} ({why})")
         if f["dead_items"]:
             lines.append(f"    {f['dead_items']} item(s) dead-lettered; last: {f['last_item_error']}")
     lines.append("")
@@ -78,6 +116,10 @@ def render(report: dict[str, Any]) -> str:
         )
     s = report["stream"]
     lines.append(f"stream {s['key']}: {s['length']} entries; dead letters: {s['dead_letters']}")
+    for g in report["groups"]:
+        lag = "?" if g["lag"] is None else g["lag"]
+        line = f"group {g['name']} on {g['stream']}: {g['consumers']} consumer(s), {lag} unread, {g['pending']} pending"
+        lines.append(line + (f"  WARNING: {g['warning']}" if g["warning"] else ""))
     heartbeat = report["scheduler_heartbeat"]
     lines.append(f"scheduler heartbeat: {_when(heartbeat) if heartbeat else 'none (scheduler not running)'}")
     return "\n".join(lines)

@@ -45,11 +45,12 @@ class StreamEntry:
 class Emitter:
     """Writes item entries exactly once; one instance per worker process."""
 
-    def __init__(self, redis: Redis, *, maxlen: int, per_label: bool) -> None:
+    def __init__(self, redis: Redis, *, maxlen: int, per_label: bool, max_age: float | None = None) -> None:
         self._redis = redis
         self._script = redis.register_script(_EMIT_ONCE)
         self._maxlen = maxlen
         self._per_label = per_label
+        self._max_age = max_age
 
     def emit_many(self, items: Sequence[tuple[str, str, Mapping[str, str]]]) -> list[str | None]:
         """Emit (item id, canonical url, fields) tuples in one round trip.
@@ -67,8 +68,15 @@ class Emitter:
             for key, value in fields.items():
                 flat.extend((key, value))
             self._script(keys=keys, args=[item_id, url, self._maxlen, *flat], client=pipe)
+        if self._max_age:
+            # Age-based retention: entry ids start with their time in ms, so MINID trims by age.
+            pipe.xtrim(names.ITEMS_STREAM, minid=_minid(time.time() - self._max_age), approximate=True)
         results = pipe.execute()
-        return [None if r is None else text(r) for r in results]
+        return [None if r is None else text(r) for r in results[: len(items)]]
+
+
+def _minid(epoch: float) -> str:
+    return f"{int(epoch * 1000)}-0"
 
 
 def emitted_ids(redis: Redis, item_ids: Sequence[str]) -> set[str]:
@@ -76,6 +84,24 @@ def emitted_ids(redis: Redis, item_ids: Sequence[str]) -> set[str]:
         return set()
     marks = redis.hmget(names.EMITTED_KEY, list(item_ids))
     return {i for i, m in zip(item_ids, marks, strict=True) if m is not None}
+
+
+def revision_key(key: str, revision: int) -> str:
+    """Idempotence marker of one revision of an item: ``key`` for the original, ``key#rN`` after.
+
+    Used for both marker hashes (id and canonical URL; canonical URLs have no fragment, so
+    the suffix cannot clash), which makes each (item, revision) emitted exactly once. A
+    revision travels through the queue as an entry whose ``id`` is ``revision_key(id, N)``.
+    """
+    return key if revision <= 0 else f"{key}#r{revision}"
+
+
+def split_revision(key: str) -> tuple[str, int]:
+    """Inverse of :func:`revision_key`: (key, revision number; 0 for the original)."""
+    base, sep, number = key.rpartition("#r")
+    if sep and number.isdigit():
+        return base, int(number)
+    return key, 0
 
 
 def dead_letter(redis: Redis, fields: Mapping[str, Any], maxlen: int = 100_000) -> str:
@@ -140,3 +166,60 @@ def iterate(redis: Redis, stream: str, *, batch: int = 500) -> Iterator[StreamEn
 
 def to_json(entry: StreamEntry) -> str:
     return json.dumps({"stream_id": entry.id, **entry.fields}, ensure_ascii=False)
+
+
+def claim_stale(
+    redis: Redis, stream: str, group: str, consumer: str, *, min_idle_ms: int, count: int = 100
+) -> list[StreamEntry]:
+    """Take over entries another consumer of the group read but never acknowledged (it crashed)."""
+    claimed: list[StreamEntry] = []
+    start = "0-0"
+    while True:
+        reply: Any = redis.xautoclaim(stream, group, consumer, min_idle_ms, start_id=start, count=count)
+        start, rows = text(reply[0]), reply[1]
+        claimed.extend(StreamEntry(text(eid), text_map(fields)) for eid, fields in rows if fields)
+        if start == "0-0" or not rows:
+            return claimed
+
+
+@dataclass(frozen=True)
+class GroupInfo:
+    stream: str
+    name: str
+    consumers: int
+    pending: int  # delivered, not yet acknowledged
+    lag: int | None  # entries not yet delivered to the group (None: unknown on old Redis)
+    warning: str  # "" or why unread entries are, or are about to be, lost to trimming
+
+
+def groups(redis: Redis, stream: str, maxlen: int) -> list[GroupInfo]:
+    """Consumer groups of a stream with their lag, and a warning when trimming threatens them."""
+    try:
+        raw: Any = redis.xinfo_groups(stream)
+    except ResponseError:  # no such stream yet
+        return []
+    info: Any = redis.xinfo_stream(stream) if raw else {}
+    first = text((info.get("first-entry") or ["0-0"])[0]) if info else "0-0"
+    length = int(info.get("length", 0)) if info else 0
+    result = []
+    for g in raw:
+        last = text(g.get("last-delivered-id", "0-0"))
+        lag = g.get("lag")
+        if lag is None:  # Redis < 7 does not report lag: count what lies after the last delivery
+            after: Any = redis.xrange(stream, min="(" + last, count=100_000) if last != "0-0" else None
+            lag = len(after) if after is not None else length
+        warning = ""
+        if last != "0-0" and _older(last, first) and length:
+            warning = f"may have lost unread entries to trimming (last read {last}, oldest kept {first})"
+        elif lag and lag >= 0.9 * maxlen:
+            warning = f"about to lose unread entries to trimming ({lag} unread, stream max {maxlen})"
+        result.append(
+            GroupInfo(stream, text(g["name"]), int(g["consumers"]), int(g["pending"]), int(lag), warning)
+        )
+    return result
+
+
+def _older(a: str, b: str) -> bool:
+    ams, _, aseq = a.partition("-")
+    bms, _, bseq = b.partition("-")
+    return (int(ams), int(aseq or 0)) < (int(bms), int(bseq or 0))

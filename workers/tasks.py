@@ -14,20 +14,20 @@ import json
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rq import get_current_job
 
 from classifiers import Document, Prediction
 from workers import constants as names
-from workers import queues, state, streams
+from workers import hosts, metrics, outage, queues, robots, scheduling, state, streams
 from workers.context import WorkerContext, current
 from workers.errors import ExtractError, FeedParseError, FetchError, HTTPStatusError, PressroomError
 from workers.extract import Article, extract_article
 from workers.feeds import Entry, parse_feed
 from workers.fetch import Response
-from workers.scheduling import next_poll_at, retry_delay
+from workers.scheduling import retry_delay
 from workers.settings import FeedConfig
 
 log = logging.getLogger(__name__)
@@ -52,43 +52,49 @@ def poll_feed(feed: dict[str, Any]) -> dict[str, Any]:
     config = FeedConfig(**feed)
     now = time.time()
     previous = state.feed_state(ctx.redis, config.name)
-    errors = int(previous.get("errors") or 0)
+    history = scheduling.decode_history(previous.get("history"))
+    interval = scheduling.adaptive_interval(
+        history,
+        now,
+        default=config.interval,
+        min_interval=ctx.settings.min_interval,
+        max_interval=ctx.settings.max_interval,
+    )
     try:
-        response = ctx.fetcher.get(
-            config.url,
-            max_bytes=ctx.settings.max_feed_bytes,
-            etag=previous.get("etag") or None,
-            last_modified=previous.get("last_modified") or None,
-            accept=FEED_ACCEPT,
-        )
+        with hosts.HostLimiter(ctx.redis, hosts.Politeness.from_settings(ctx.settings)).slot(config.url):
+            response = metrics.timed_fetch(
+                "feed",
+                ctx.fetcher.get,
+                config.url,
+                max_bytes=ctx.settings.max_feed_bytes,
+                etag=previous.get("etag") or None,
+                last_modified=previous.get("last_modified") or None,
+                accept=FEED_ACCEPT,
+            )
         parsed = None if response.not_modified else parse_feed(response.body, config.name, response.url)
     except (FetchError, FeedParseError) as exc:
-        errors += 1
-        next_at = next_poll_at(now, config.interval, errors=errors, max_backoff=ctx.settings.max_backoff)
-        if isinstance(exc, HTTPStatusError) and exc.retry_after:
-            next_at = max(next_at, now + min(exc.retry_after, ctx.settings.max_backoff))
-        log.warning(
-            "feed %s: poll failed (%s); attempt %d, next poll %s [job %s]",
-            config.name, exc, errors, _now_iso(next_at), _job_id(),
-        )  # fmt: skip
-        state.update_feed_state(
-            ctx.redis,
-            config.name,
-            {"last_poll": now, "last_result": "error", "last_error": str(exc), "errors": errors},
-            incr={"polls": 1, "failures": 1},
-        )
-        state.set_next_poll(ctx.redis, config.name, next_at)
-        return {"feed": config.name, "result": "error", "error": str(exc)}
+        return _poll_failed(ctx, config, exc, now, interval, int(previous.get("errors") or 0))
 
-    next_at = next_poll_at(now, config.interval)
-    if parsed is not None and parsed.ttl:
-        next_at = max(next_at, now + min(parsed.ttl, ctx.settings.max_interval))
+    if outage.record(ctx.redis, hosts.host_of(config.url), down=False, now=now) == "ended":
+        log.warning("network outage over: feed %s %s answered; failures count again", config.name, config.url)
     fields: dict[str, Any] = {"last_poll": now, "last_result": "ok", "last_error": "", "errors": 0}
     new: list[Entry] = []
+    revised: list[tuple[Entry, int]] = []
     if parsed is None:
         fields["last_result"] = "not-modified"
     else:
         new = state.unseen(ctx.redis, parsed.entries)
+        if config.on_update == "emit":  # changed entries are re-emitted as revisions 1, 2, ...
+            revised = state.changed(ctx.redis, parsed.entries)
+        history = scheduling.merge_history(history, (e.published for e in parsed.entries))
+        interval = scheduling.adaptive_interval(
+            history,
+            now,
+            default=config.interval,
+            min_interval=ctx.settings.min_interval,
+            max_interval=ctx.settings.max_interval,
+        )
+        fields["history"] = scheduling.encode_history(history)
         fields.update(
             etag=response.headers.get("etag", ""),
             last_modified=response.headers.get("last-modified", ""),
@@ -96,19 +102,84 @@ def poll_feed(feed: dict[str, Any]) -> dict[str, Any]:
             entries=len(parsed.entries),
             rejected=len(parsed.rejected),
         )
+    hint = scheduling.freshness_hint(
+        response.headers, parsed.ttl if parsed else None, now, cap=ctx.settings.max_interval
+    )
+    next_at = now + scheduling.delay_after_success(interval, hint)
+    fields.update(interval=round(interval), backoff=0)
+    queued = new + [replace(e, id=streams.revision_key(e.id, n)) for e, n in revised]
     pipe = ctx.redis.pipeline()  # queue the jobs and mark the entries seen in one transaction
-    queues.enqueue_items(pipe, ctx.redis, new, ctx.settings)
+    queues.enqueue_items(pipe, ctx.redis, queued, ctx.settings)
     state.mark_seen(pipe, new)
+    state.mark_revised(pipe, revised)
     pipe.hset(names.feed_state_key(config.name), mapping={k: str(v) for k, v in fields.items()})
     pipe.hincrby(names.feed_state_key(config.name), "polls", 1)
     pipe.hincrby(names.feed_state_key(config.name), "items_seen", len(new))
     pipe.zadd(names.SCHEDULE_KEY, {config.name: next_at}, xx=True)
     pipe.execute()
+    metrics.polled(config.name, fields["last_result"], time.time() - now)
     log.info(
-        "feed %s: %s, %d new item(s), next poll %s [job %s]",
-        config.name, fields["last_result"], len(new), _now_iso(next_at), _job_id(),
+        "feed %s: %s, %d new item(s), %d revision(s), next poll %s (interval %ds) [job %s]",
+        config.name, fields["last_result"], len(new), len(revised), _now_iso(next_at), interval, _job_id(),
+        extra={"feed": config.name, "url": config.url, "job_id": _job_id()},
     )  # fmt: skip
-    return {"feed": config.name, "result": fields["last_result"], "new": len(new)}
+    return {"feed": config.name, "result": fields["last_result"], "new": len(new), "revised": len(revised)}
+
+
+def _poll_failed(
+    ctx: WorkerContext, config: FeedConfig, exc: PressroomError, now: float, interval: float, errors: int
+) -> dict[str, Any]:
+    """Schedule the retry of a failed poll: back off, unless the failure is not the feed's fault."""
+    busy = isinstance(exc, hosts.HostBusy)  # our own limiter was full: says nothing about the feed
+    down = outage.is_connection_failure(exc)
+    verdict = "normal" if busy else outage.record(ctx.redis, hosts.host_of(config.url), down=down, now=now)
+    in_outage = down and verdict in ("started", "outage")
+    if verdict == "started":
+        log.error(
+            "network outage: connection failures to %d+ hosts and no poll answered in %ds (feed %s: %s); "
+            "not counting failures against feeds, retrying every %ds until a poll gets through",
+            outage.MIN_HOSTS, outage.WINDOW, config.name, exc, outage.RETRY_DELAY,
+        )  # fmt: skip
+    elif verdict == "ended":
+        log.warning("network outage over: feed %s %s answered; failures count again", config.name, config.url)
+    counted = not (busy or in_outage)
+    errors += 1 if counted else 0
+    retry_after = None
+    if isinstance(exc, HTTPStatusError):
+        retry_after = scheduling.retry_after_hint(exc.status, exc.retry_after)
+    delay = scheduling.delay_after_failure(
+        interval,
+        errors,
+        counted=counted,
+        max_backoff=ctx.settings.max_backoff,
+        short_delay=outage.RETRY_DELAY,
+        hint=retry_after,
+    )
+    next_at = now + delay
+    result = "error" if counted else ("outage" if in_outage else "deferred")
+    log.warning(
+        "feed %s: poll of %s failed (%s); %s, next attempt %s (in %ds) [job %s]",
+        config.name, config.url, exc,
+        f"{errors} consecutive failure(s)" if counted else f"not counted ({result})",
+        _now_iso(next_at), delay, _job_id(),
+        extra={"feed": config.name, "url": config.url, "job_id": _job_id()},
+    )  # fmt: skip
+    metrics.polled(config.name, result, time.time() - now)
+    state.update_feed_state(
+        ctx.redis,
+        config.name,
+        {
+            "last_poll": now,
+            "last_result": result,
+            "last_error": str(exc),
+            "errors": errors,
+            "backoff": round(delay),
+            "interval": round(interval),
+        },
+        incr={"polls": 1, "failures": 1},
+    )
+    state.set_next_poll(ctx.redis, config.name, next_at)
+    return {"feed": config.name, "result": result, "error": str(exc)}
 
 
 @dataclass(frozen=True)
@@ -136,7 +207,8 @@ def process_items(items: list[dict[str, Any]], attempt: int = 1) -> dict[str, in
     ctx = current()
     entries = [Entry.from_dict(item) for item in items]
     already = streams.emitted_ids(ctx.redis, [e.id for e in entries])
-    todo = [e for e in entries if e.id not in already]
+    # Interleaved by host: a saturated host holds at most its share of the fetch threads.
+    todo = hosts.round_robin([e for e in entries if e.id not in already], lambda e: hosts.host_of(e.link))
     # Pages are fetched concurrently (I/O); extraction runs here, one page at a time,
     # because trafilatura is not thread-safe and is CPU-bound anyway.
     with ThreadPoolExecutor(max_workers=max(1, min(ctx.settings.page_concurrency, len(todo)))) as pool:
@@ -145,16 +217,24 @@ def process_items(items: list[dict[str, Any]], attempt: int = 1) -> dict[str, in
     done = [o for o in outcomes if isinstance(o, _Done)]
     failed = [o for o in outcomes if isinstance(o, _Failed)]
 
+    started = time.monotonic()
     predictions = ctx.classifier.predict([Document(title=d.article.title, text=d.article.text) for d in done])
+    metrics.classified(time.monotonic() - started)
     rows = [
-        (d.entry.id, d.entry.url, _stream_fields(d, p, ctx.classifier.version))
+        (
+            d.entry.id,  # revision_key(id, N) for a revision: its own idempotence marker
+            streams.revision_key(d.entry.url, streams.split_revision(d.entry.id)[1]),
+            _stream_fields(d, p, ctx.classifier.version),
+        )
         for d, p in zip(done, predictions, strict=True)
     ]
     written = ctx.emitter.emit_many(rows)
+    metrics.emitted(p.label for p, w in zip(predictions, written, strict=True) if w)
     for d, stream_id, p in zip(done, written, predictions, strict=True):
         log.info(
             "feed %s: item %s %s -> %s (%s) [job %s]",
             d.entry.feed, d.entry.id, d.entry.link, p.label, stream_id or "already emitted", _job_id(),
+            extra={"feed": d.entry.feed, "url": d.entry.link, "item_id": d.entry.id, "job_id": _job_id()},
         )  # fmt: skip
     retried, dead = _handle_failures(ctx, failed, attempt)
     return {
@@ -166,8 +246,17 @@ def process_items(items: list[dict[str, Any]], attempt: int = 1) -> dict[str, in
 
 
 def _fetch(ctx: WorkerContext, entry: Entry) -> _Fetched | _Failed:
+    """robots.txt first, then the page, each inside one of its host's request slots."""
     try:
-        response = ctx.fetcher.get(entry.link, max_bytes=ctx.settings.max_page_bytes, accept=PAGE_ACCEPT)
+        limiter = hosts.HostLimiter(ctx.redis, hosts.Politeness.from_settings(ctx.settings))
+        if ctx.settings.robots_txt:
+            robots.check(
+                ctx.redis, ctx.fetcher, limiter, entry.link, user_agent=ctx.settings.fetch.user_agent
+            )
+        with limiter.slot(entry.link):
+            response = metrics.timed_fetch(
+                "page", ctx.fetcher.get, entry.link, max_bytes=ctx.settings.max_page_bytes, accept=PAGE_ACCEPT
+            )
     except PressroomError as exc:
         return _Failed(entry, exc)
     return _Fetched(entry, response, time.time())
@@ -175,21 +264,25 @@ def _fetch(ctx: WorkerContext, entry: Entry) -> _Fetched | _Failed:
 
 def _extract(fetched: _Fetched) -> _Done | _Failed:
     response = fetched.response
+    started = time.monotonic()
     try:
         content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type not in HTML_TYPES:
             raise ExtractError(response.url, f"not an HTML page (Content-Type {content_type})")
         article = extract_article(response.body, response.url)
     except PressroomError as exc:
+        metrics.extracted(time.monotonic() - started, ok=False)
         return _Failed(fetched.entry, exc)
+    metrics.extracted(time.monotonic() - started, ok=True)
     return _Done(fetched.entry, article, fetched.at)
 
 
 def _stream_fields(done: _Done, prediction: Prediction, model_version: str) -> dict[str, str]:
     entry, article = done.entry, done.article
-    return {
+    item_id, revision = streams.split_revision(entry.id)
+    fields = {
         "v": names.STREAM_SCHEMA_VERSION,
-        "id": entry.id,
+        "id": item_id,
         "feed": entry.feed,
         "url": entry.url,
         "title": article.title or entry.title,
@@ -204,6 +297,9 @@ def _stream_fields(done: _Done, prediction: Prediction, model_version: str) -> d
         "lang": article.lang,
         "model": model_version,
     }
+    if revision:  # only re-emitted changed entries carry it: 1, 2, ...
+        fields["revision"] = str(revision)
+    return fields
 
 
 def _handle_failures(ctx: WorkerContext, failed: list[_Failed], attempt: int) -> tuple[int, int]:
@@ -215,7 +311,9 @@ def _handle_failures(ctx: WorkerContext, failed: list[_Failed], attempt: int) ->
         log.warning(
             "feed %s: item %s %s failed on attempt %d: %s; %s [job %s]",
             f.entry.feed, f.entry.id, f.entry.link, attempt, f.error, verdict, _job_id(),
+            extra={"feed": f.entry.feed, "url": f.entry.link, "item_id": f.entry.id, "job_id": _job_id()},
         )  # fmt: skip
+    metrics.failed_items(len(retry), (type(f.error).__name__ for f in give_up))
     if retry:
         pipe = ctx.redis.pipeline()
         delay = retry_delay(attempt, ctx.settings.retry_delays)

@@ -1,0 +1,551 @@
+"""End-to-end pipeline benchmark (issue 6): `pressroom run` against a local four-host site.
+
+    python bench/pipeline_bench.py [--items N] [--latency S] [--smoke] [--json FILE]
+
+Phases (``--phases``, default all):
+
+* ``compute``:  the compute limit = cores / seconds per page of the trafilatura call
+  (``bare_extraction`` with workers/extract.py's settings and ``fast=True``), timed in this
+  process on the very pages the site serves; also the whole ``extract_article`` (fast and
+  default) and the classifier, for context.
+* ``daemon``:   fresh Redis, every item in the feeds at once, ``python -m workers run``
+  with its defaults (2 workers on 2 cores...), wait until every item is in
+  ``pressroom:items``, SIGTERM. Throughput = items/s from the first to the last stream
+  entry; ratio to min(compute, politeness); peak RSS per process; CPU of the site.
+* ``release``:  items released over time (``--release-rate`` items/s) into feeds polled
+  every ``--interval``; p50/p95 of (stream entry time - release time).
+* ``baseline``: the naive single-process loop (feedparser, httpx, extract, classify,
+  XADD per item) on the same site.
+
+Politeness limit = hosts x per-host concurrency / page latency. pressroom has no
+``fetch.per_host_concurrency`` setting yet; the formula uses 2 (the issue's default).
+
+Only loopback addresses are ever contacted. ``PYTHONPATH`` is passed on to the daemon, so
+``PYTHONPATH=/tmp/copy python bench/pipeline_bench.py`` benchmarks a modified copy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.util
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.append(str(ROOT))  # last: an installed or PYTHONPATH copy of pressroom wins
+
+PER_HOST_CONCURRENCY = 2  # issue 6 default; pressroom has no such setting yet
+STREAM = "pressroom:items"
+
+
+def _load_site():
+    """bench/site.py under another name: "site" would shadow the standard library module."""
+    spec = importlib.util.spec_from_file_location("pressroom_bench_site", Path(__file__).with_name("site.py"))
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+# ----------------------------------------------------------------------------- processes
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_redis(directory: Path) -> tuple[subprocess.Popen, str]:
+    from redis import Redis
+
+    from workers.embedded import redis_server_binary
+
+    port = free_port()
+    args = [
+        str(redis_server_binary()), "--port", str(port), "--bind", "127.0.0.1", "--dir", str(directory),
+        "--save", "", "--appendonly", "no", "--logfile", str(directory / "redis.log"),
+    ]  # fmt: skip
+    process = subprocess.Popen(args, stdin=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            Redis(port=port, socket_connect_timeout=0.2).ping()
+            return process, f"redis://127.0.0.1:{port}/0"
+        except Exception:
+            time.sleep(0.05)
+    process.kill()
+    raise RuntimeError("redis-server did not start")
+
+
+def start_site(items: int, latency: float, release_rate: float, seed: int) -> tuple[subprocess.Popen, dict]:
+    args = [sys.executable, str(Path(__file__).with_name("site.py")), "--items", str(items),
+            "--latency", str(latency), "--release-rate", str(release_rate), "--seed", str(seed)]  # fmt: skip
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, text=True, cwd=tempfile.gettempdir())
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    if not line:
+        process.kill()
+        raise RuntimeError("site did not start")
+    return process, json.loads(line)
+
+
+def site_stats(info: dict) -> dict:
+    base = next(iter(info["hosts"].values()))
+    with urllib.request.urlopen(base + "/__stats", timeout=5) as response:  # loopback only
+        return json.loads(response.read())
+
+
+def stop(process: subprocess.Popen, timeout: float = 20) -> int | None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    return process.returncode
+
+
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    with contextlib.suppress(OSError):
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with contextlib.suppress(OSError):
+                out += [int(c) for c in Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
+    return out
+
+
+def tree(pid: int) -> list[int]:
+    pids, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        pids.append(p)
+        todo += _children(p)
+    return pids
+
+
+def proc_sample(pid: int) -> dict[str, float] | None:
+    """RSS, peak RSS (MiB) and CPU seconds of one process, from /proc."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = {k: v for k, _, v in (line.partition(":") for line in status.splitlines())}
+    ticks = os.sysconf("SC_CLK_TCK")
+    rest = stat.rsplit(")", 1)[1].split()
+    return {
+        "rss": int(fields.get("VmRSS", "0 kB").split()[0]) / 1024,
+        "hwm": int(fields.get("VmHWM", "0 kB").split()[0]) / 1024,
+        "cpu": (int(rest[11]) + int(rest[12])) / ticks,
+    }
+
+
+def cpu_seconds(pid: int) -> float:
+    sample = proc_sample(pid)
+    return sample["cpu"] if sample else 0.0
+
+
+# ----------------------------------------------------------------------------- feeds.yaml
+
+
+def write_feeds(directory: Path, info: dict, interval: str, args: argparse.Namespace) -> Path:
+    lines = ["defaults:", f"  interval: {interval}", "feeds:"]
+    for host, url in info["feeds"].items():
+        lines += [f"  - name: bench-{host}", f"    url: {url}"]
+    lines += ["fetch:", "  allow_networks: [127.0.0.0/8]"]
+    worker = []
+    if args.batch_size:
+        worker.append(f"  batch_size: {args.batch_size}")
+    if args.page_concurrency:
+        worker.append(f"  page_concurrency: {args.page_concurrency}")
+    if worker:
+        lines += ["worker:", *worker]
+    path = directory / "feeds.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+# ----------------------------------------------------------------------------- phases
+
+
+def phase_compute(site_mod: Any, n_items: int, pages: int, seed: int) -> dict:
+    """Seconds per page of the trafilatura call and of the whole extraction, same pages."""
+    from trafilatura import bare_extraction
+
+    from classifiers import Document, load_classifier
+    from workers import extract as ex
+
+    items, by_host = site_mod.build_pages(n_items, seed)
+    base = "http://127.0.0.1:8080"
+    sample = items[: min(pages, len(items))]
+    docs = [(by_host[it.host][it.path].replace(b"{{BASE}}", base.encode()), base + it.path) for it in sample]
+    kwargs = dict(
+        favor_precision=True,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_links=False,
+        deduplicate=False,
+        prune_xpath=ex.PRUNE_XPATH,
+        with_metadata=True,
+    )  # fmt: skip: workers/extract.py's settings
+
+    def traf(fast: bool) -> float:
+        total = 0.0
+        for html, url in docs:
+            tree = ex._parse(html, url)
+            t = time.perf_counter()
+            bare_extraction(tree, url=url, fast=fast, **kwargs)
+            total += time.perf_counter() - t
+        return total / len(docs)
+
+    def whole(fast: bool) -> tuple[float, list]:
+        t = time.perf_counter()
+        out = [ex.extract_article(html, url, fast=fast) for html, url in docs]
+        return (time.perf_counter() - t) / len(docs), out
+
+    whole(True)  # warm caches and imports
+    runs: dict[str, list[float]] = {
+        "traf_fast": [],
+        "traf_default": [],
+        "extract_fast": [],
+        "extract_default": [],
+    }
+    for _ in range(3):
+        runs["traf_fast"].append(traf(True))
+        runs["traf_default"].append(traf(False))
+        sec, fast_articles = whole(True)
+        runs["extract_fast"].append(sec)
+        sec, default_articles = whole(False)
+        runs["extract_default"].append(sec)
+    # "clean": fast gives the same text as the default and keeps the article's words
+    from tests.textcheck import word_recall
+
+    recalls = [word_recall(it.body, a.text) for it, a in zip(sample, fast_articles, strict=True)]
+    same = sum(a.text == b.text for a, b in zip(fast_articles, default_articles, strict=True))
+    clf = load_classifier(None)
+    documents = [Document(title=a.title, text=a.text) for a in fast_articles]
+    clf.predict(documents[:4])
+    t = time.perf_counter()
+    clf.predict(documents)
+    batch_clf = (time.perf_counter() - t) / len(documents)
+    t = time.perf_counter()
+    for d in documents:
+        clf.predict([d])
+    single_clf = (time.perf_counter() - t) / len(documents)
+    cores = os.cpu_count() or 1
+    per_page = min(runs["traf_fast"])
+    return {
+        "pages": len(docs),
+        "cores": cores,
+        "sec_per_page": {
+            k: {"min": min(v), "median": statistics.median(v), "max": max(v)} for k, v in runs.items()
+        },
+        "classify_sec_per_doc": {"batch": batch_clf, "one_by_one": single_clf},
+        "fast_same_text_as_default": f"{same}/{len(docs)}",
+        "fast_min_word_recall": min(recalls),
+        "compute_limit": cores / per_page,
+        "compute_limit_whole_extract_fast": cores / min(runs["extract_fast"]),
+    }
+
+
+def read_stream(redis: Any) -> list[tuple[int, str]]:
+    out, after = [], "-"
+    while True:
+        rows = redis.xrange(STREAM, min=after, count=1000)
+        if not rows:
+            return out
+        for eid, fields in rows:
+            out.append((int(eid.split(b"-")[0]), fields[b"url"].decode()))
+        after = "(" + rows[-1][0].decode()
+
+
+def phase_daemon(
+    args: argparse.Namespace, *, items: int, latency: float, release_rate: float, interval: str, label: str
+) -> dict:
+    from redis import Redis
+
+    work = Path(tempfile.mkdtemp(prefix=f"pressroom-bench-{label}-"))
+    redis_proc, redis_url = start_redis(work)
+    site_proc, info = start_site(items, latency, release_rate, args.seed)
+    feeds = write_feeds(work, info, interval, args)
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    env.update(REDIS_URL=redis_url, PRESSROOM_DATA_DIR=str(work / "data"), PYTHONUNBUFFERED="1")
+    cmd = [sys.executable, "-m", "workers", "run", "--feeds", str(feeds)]
+    if args.workers:
+        cmd += ["--workers", str(args.workers)]
+    if args.log_level:
+        cmd += ["--log-level", args.log_level]
+    log_path = work / "daemon.log"
+    redis = Redis.from_url(redis_url)
+    peaks: dict[int, dict[str, float]] = {}
+    site_cpu0, redis_cpu0 = cpu_seconds(site_proc.pid), cpu_seconds(redis_proc.pid)
+    started = time.time()
+    with log_path.open("wb") as log:
+        daemon = subprocess.Popen(cmd, env=env, stdout=log, stderr=log, cwd=work)
+    roles = {daemon.pid: "supervisor"}
+    count = 0
+    deadline = time.monotonic() + args.timeout
+    cpu_at_first: float | None = None
+    try:
+        while time.monotonic() < deadline and daemon.poll() is None:
+            pids = tree(daemon.pid)
+            for pid in pids:
+                roles.setdefault(pid, "worker")
+                s = proc_sample(pid)
+                if s:
+                    p = peaks.setdefault(pid, {"hwm": 0.0, "cpu": 0.0})
+                    p["hwm"] = max(p["hwm"], s["hwm"])
+                    p["cpu"] = s["cpu"]
+            count = redis.xlen(STREAM)
+            if count and cpu_at_first is None:
+                cpu_at_first = sum(p["cpu"] for p in peaks.values())
+            if count >= items:
+                break
+            time.sleep(0.2)
+        done_at = time.time()
+        daemon_cpu = sum(p["cpu"] for p in peaks.values())
+        site_cpu, redis_cpu = cpu_seconds(site_proc.pid) - site_cpu0, cpu_seconds(redis_proc.pid) - redis_cpu0
+        stats = site_stats(info)
+        t = time.monotonic()
+        code = stop(daemon, timeout=30)
+        shutdown = time.monotonic() - t
+        entries = read_stream(redis)
+        commands = redis.info("commandstats")
+    finally:
+        stop(daemon, timeout=5)
+        stop(site_proc)
+        stop(redis_proc)
+    released = {i["url"]: i["released"] for i in info["items"]}
+    result: dict[str, Any] = {
+        "label": label,
+        "items": items,
+        "emitted": len(entries),
+        "unique": len({u for _, u in entries}),
+        "page_latency": latency,
+        "release_rate": release_rate,
+        "interval": interval,
+        "exit_code": code,
+        "shutdown_sec": round(shutdown, 2),
+        "wall_sec": round(done_at - started, 2),
+        "site": {"page_bytes": info["page_bytes"], **stats},
+        "cpu_sec": {
+            "daemon_tree": round(daemon_cpu, 2),
+            "site": round(site_cpu, 2),
+            "redis": round(redis_cpu, 2),
+        },
+        "peak_rss_mib": sorted(
+            (
+                {"pid": pid, "role": roles.get(pid, "?"), "peak_mib": round(p["hwm"], 1)}
+                for pid, p in peaks.items()
+            ),
+            key=lambda r: (r["role"] != "supervisor", -r["peak_mib"]),
+        ),
+        "log_lines": sum(1 for _ in log_path.open("rb")),
+        "redis_calls_per_item": round(sum(v["calls"] for v in commands.values()) / max(1, len(entries)), 1),
+        "redis_top_calls_per_item": {
+            k.removeprefix("cmdstat_"): round(v["calls"] / max(1, len(entries)), 2)
+            for k, v in sorted(commands.items(), key=lambda kv: -kv[1]["calls"])[:8]
+        },
+        "workdir": str(work),
+    }
+    if len(entries) >= 2:
+        first, last = entries[0][0], entries[-1][0]
+        span = max(1, last - first) / 1000
+        result["first_entry_after_start_sec"] = round(first / 1000 - started, 2)
+        result["span_sec"] = round(span, 2)
+        result["throughput"] = (len(entries) - 1) / span
+        if cpu_at_first is not None:
+            result["cpu_sec"]["daemon_steady"] = round(daemon_cpu - cpu_at_first, 2)
+    lat = sorted(ms / 1000 - released[u] for ms, u in entries if u in released)
+    if lat:
+        result["release_to_stream_sec"] = {
+            "p50": round(statistics.median(lat), 2),
+            "p95": round(lat[min(len(lat) - 1, int(0.95 * len(lat)))], 2),
+            "max": round(lat[-1], 2),
+        }
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return result
+
+
+def phase_baseline(args: argparse.Namespace, *, items: int, latency: float) -> dict:
+    """What everyone writes first: one process, one item at a time, one XADD each."""
+    import feedparser
+    import httpx
+    from redis import Redis
+
+    from classifiers import Document, load_classifier
+    from workers.extract import extract_article
+
+    work = Path(tempfile.mkdtemp(prefix="pressroom-bench-naive-"))
+    redis_proc, redis_url = start_redis(work)
+    site_proc, info = start_site(items, latency, 0.0, args.seed)
+    try:
+        redis = Redis.from_url(redis_url)
+        clf = load_classifier(None)
+        t0 = time.time()
+        site_cpu0 = cpu_seconds(site_proc.pid)
+        cpu0 = time.process_time()
+        emitted = 0
+        with httpx.Client(timeout=30) as client:
+            for url in info["feeds"].values():
+                feed = feedparser.parse(client.get(url).content)
+                for entry in feed.entries:
+                    response = client.get(entry.link)
+                    article = extract_article(response.content, str(response.url))
+                    pred = clf.predict([Document(title=article.title, text=article.text)])[0]
+                    redis.xadd(
+                        STREAM,
+                        {
+                            "url": entry.link,
+                            "title": article.title,
+                            "text": article.text,
+                            "label": pred.label,
+                        },
+                    )
+                    emitted += 1
+        cpu = time.process_time() - cpu0
+        entries = read_stream(redis)
+        site_cpu = cpu_seconds(site_proc.pid) - site_cpu0
+    finally:
+        stop(site_proc)
+        stop(redis_proc)
+        shutil.rmtree(work, ignore_errors=True)
+    span = max(1, entries[-1][0] - entries[0][0]) / 1000 if len(entries) > 1 else float("nan")
+    return {
+        "items": items,
+        "emitted": emitted,
+        "page_latency": latency,
+        "wall_sec": round(time.time() - t0, 2),
+        "span_sec": round(span, 2),
+        "throughput": (len(entries) - 1) / span,
+        "cpu_sec": {"process": round(cpu, 2), "site": round(site_cpu, 2)},
+    }
+
+
+# ----------------------------------------------------------------------------- main
+
+
+def machine() -> dict:
+    model, mem = "", 0
+    with contextlib.suppress(OSError):
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+        model = next((ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("model name")), "")
+    with contextlib.suppress(OSError, StopIteration):
+        lines = Path("/proc/meminfo").read_text().splitlines()
+        mem = int(next(ln for ln in lines if ln.startswith("MemTotal")).split()[1]) // 1024
+    return {"nproc": os.cpu_count(), "cpu": model, "ram_mib": mem, "python": platform.python_version(),
+            "loadavg_at_start": os.getloadavg()}  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--items", type=int, help="items on the site (default 500, --smoke 20)")
+    parser.add_argument("--latency", type=float, default=0.0, help="page latency in seconds")
+    parser.add_argument(
+        "--smoke", action="store_true", help="tiny run (< 60 s) that checks the benchmark works"
+    )
+    parser.add_argument("--phases", default="compute,daemon,release,baseline")
+    parser.add_argument("--release-items", type=int, default=120)
+    parser.add_argument(
+        "--release-rate", type=float, default=4.0, help="items/s released in the release phase"
+    )
+    parser.add_argument("--interval", default="5s", help="feed poll interval in the release phase")
+    parser.add_argument("--compute-pages", type=int, default=120)
+    parser.add_argument("--workers", type=int, help="override `pressroom run --workers` (default: its own)")
+    parser.add_argument("--batch-size", type=int, help="override worker.batch_size")
+    parser.add_argument("--page-concurrency", type=int, help="override worker.page_concurrency")
+    parser.add_argument("--log-level", help="override `pressroom run --log-level` (default: its own)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--timeout", type=float, default=600, help="give up on a daemon phase after this")
+    parser.add_argument("--keep", action="store_true", help="keep work directories (daemon logs)")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.items = args.items or 20
+        args.release_items, args.release_rate, args.interval = 8, 4.0, "2s"
+        args.compute_pages, args.timeout = 8, 50
+    args.items = args.items or 500
+    phases = set(args.phases.split(","))
+    site_mod = _load_site()
+    if not site_mod.loopback_aliases_work():
+        print("127.0.0.2-4 are not usable on this machine", file=sys.stderr)
+        return 2
+    out: dict[str, Any] = {"machine": machine(), "args": {k: str(v) for k, v in vars(args).items()}}
+    from workers.settings import Settings
+
+    hosts = len(site_mod.HOSTS)
+    per_host = getattr(Settings, "per_host_concurrency", PER_HOST_CONCURRENCY)
+    delay = getattr(Settings, "per_host_delay", 0.0)  # spacing of request starts, where implemented
+    politeness = hosts * per_host / args.latency if args.latency > 0 else float("inf")
+    if delay > 0:  # robots.txt and feed requests share the spacing; this counts pages only
+        politeness = min(politeness, hosts / delay)
+    out["politeness_limit"] = politeness
+    out["politeness"] = {"hosts": hosts, "per_host_concurrency": per_host, "per_host_delay": delay,
+                         "issue_formula": hosts * PER_HOST_CONCURRENCY / args.latency if args.latency else None}  # fmt: skip
+
+    def report(name: str, value: Any) -> None:
+        out[name] = value
+        print(f"== {name}: {json.dumps(value, default=str)}", flush=True)
+
+    if "compute" in phases:
+        report("compute", phase_compute(site_mod, args.items, args.compute_pages, args.seed))
+    limit = min(out["compute"]["compute_limit"], politeness) if "compute" in phases else None
+    if "daemon" in phases:
+        r = phase_daemon(
+            args, items=args.items, latency=args.latency, release_rate=0.0, interval="1h", label="daemon"
+        )
+        if limit and "throughput" in r:
+            r["ratio_to_limit"] = r["throughput"] / limit
+            r["limit"] = limit
+        report("daemon", r)
+    if "release" in phases:
+        r = phase_daemon(
+            args, items=args.release_items, latency=args.latency, release_rate=args.release_rate,
+            interval=args.interval, label="release",
+        )  # fmt: skip
+        report("release", r)
+    if "baseline" in phases:
+        report("baseline", phase_baseline(args, items=args.items, latency=args.latency))
+    summary = {}
+    if "daemon" in out:
+        d = out["daemon"]
+        summary["throughput_items_per_sec"] = round(d.get("throughput", 0.0), 2)
+        summary["all_items"] = d["unique"] == d["items"]
+        summary["peak_rss_mib_max"] = max((p["peak_mib"] for p in d["peak_rss_mib"]), default=0)
+        if limit:
+            summary["compute_limit"] = round(out["compute"]["compute_limit"], 2)
+            summary["politeness_limit"] = politeness
+            summary["ratio"] = round(d["throughput"] / limit, 3) if "throughput" in d else None
+    if "release" in out and "release_to_stream_sec" in out["release"]:
+        summary["release_to_stream_sec"] = out["release"]["release_to_stream_sec"]
+        summary["release_all_items"] = out["release"]["unique"] == out["release"]["items"]
+    if "baseline" in out:
+        summary["baseline_items_per_sec"] = round(out["baseline"]["throughput"], 2)
+    report("summary", summary)
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=2, default=str) + "\n")
+    ok = all(out[p]["emitted"] >= out[p]["items"] for p in ("daemon", "release", "baseline") if p in out)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

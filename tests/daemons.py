@@ -1,0 +1,99 @@
+"""Run `pressroom run` as a real process in tests, with its log in a file (a pipe could fill up)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from redis import Redis
+
+from tests.sites import SITE_ROOT, Site
+from workers import constants as names
+from workers import streams
+
+PAGES = sorted(json.loads((SITE_ROOT / "expected.json").read_text()))
+
+
+def many_items_feed(site: Site, count: int, path: str = "/big/feed.xml") -> str:
+    """An RSS feed of ``count`` distinct items (the test pages under distinct query strings)."""
+    items = "".join(
+        f"<item><title>Release {i}</title><guid>rel-{i}</guid>"
+        f"<link>{{{{BASE}}}}/{PAGES[i % len(PAGES)]}?n={i}</link></item>"
+        for i in range(count)
+    )
+    site.add(
+        path, f'<?xml version="1.0"?><rss version="2.0"><channel><title>big</title>{items}</channel></rss>'
+    )
+    return site.url(path)
+
+
+def write_feeds(directory: Path, feeds: dict[str, str], extra: str = "") -> Path:
+    lines = ["defaults:", "  interval: 1h", "feeds:"]
+    for name, url in feeds.items():
+        lines += [f"  - name: {name}", f"    url: {url}"]
+    lines += [
+        "fetch:",
+        "  allow_networks: [127.0.0.0/8]",
+        "  total_timeout: 20s",
+        "  per_host_delay: 0",
+        *extra.splitlines(),
+    ]
+    path = directory / "feeds.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+class Daemon:
+    def __init__(self, feeds: Path, redis_url: str, log: Path, *args: str) -> None:
+        env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+        env.update(REDIS_URL=redis_url, PRESSROOM_DATA_DIR=str(log.parent / "data"))
+        self.log_path = log
+        self._log = log.open("a")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "workers", "run", "--feeds", str(feeds), *args],
+            env=env,
+            stdout=self._log,
+            stderr=self._log,
+            start_new_session=True,  # its own process group, so a test can kill the whole tree
+        )
+
+    def workers(self) -> list[int]:
+        pid = self.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        return [int(c) for c in children]
+
+    def stop(self, timeout: float = 25) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout=timeout)
+        finally:
+            self.kill()
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        self._log.close()
+
+    def log(self) -> str:
+        return self.log_path.read_text()
+
+
+def stream_ids(redis: Redis) -> Counter[str]:
+    return Counter(e.fields["id"] for e in streams.iterate(redis, names.ITEMS_STREAM))
+
+
+def wait_for(redis: Redis, distinct: int, timeout: float) -> Counter[str]:
+    deadline = time.monotonic() + timeout
+    ids = stream_ids(redis)
+    while len(ids) < distinct and time.monotonic() < deadline:
+        time.sleep(0.2)
+        ids = stream_ids(redis)
+    return ids

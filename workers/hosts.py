@@ -1,0 +1,220 @@
+"""Per-host politeness, shared by every thread, worker and machine through Redis.
+
+Before any request to a host (feed, page or robots.txt) a caller takes one of the host's
+``fetch.per_host_concurrency`` slots (default 2), and request *starts* to one host are
+spaced at least ``fetch.per_host_delay`` apart (default 0.5 s: at most two requests a
+second to any publisher, however many workers run).
+
+* **Leases.** A slot is a member of a sorted set scored by its lease end. The holder
+  renews the lease every ``lease / 3`` from a small thread while its request runs, so a
+  lease can be short (``LEASE``, 10 s) although a fetch may take a minute: a worker
+  killed mid-fetch frees its slot within ``LEASE``; a normal release deletes it at once.
+  Waiters wait longer than a lease, so a dead holder never makes them give up.
+* **Fair and bounded waiting.** Waiters queue in arrival order (by Redis' clock, so
+  hosts with skewed clocks agree); only the first ``free slots`` waiters may take one. A
+  waiter that stops asking for ``WAITER_TTL`` (crashed, gave up) loses its place. After
+  ``max_wait`` the caller gives up with :class:`HostBusy`, a transient error: the item is
+  retried later instead of holding its worker.
+* **Time** comes from Redis (``TIME``), and the answer says how long to wait, so waiters
+  sleep just long enough (at most ``POLL_MAX``) instead of spinning.
+
+The limit applies to the host of the URL asked for; redirects to another host are
+followed inside the same slot.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit
+
+from redis import Redis
+from redis.exceptions import RedisError
+
+from workers import constants as names
+from workers.errors import FetchError
+from workers.rediscodec import text
+
+if TYPE_CHECKING:
+    from workers.settings import Settings
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+WAITER_TTL = 2.0  # seconds a waiter keeps its place in the queue without asking again
+POLL_MAX = 0.2  # longest sleep between two attempts
+LEASE = 10.0  # seconds a slot outlives its last renewal (a killed holder)
+
+# KEYS: slots zset (token -> lease end), queue zset (token -> arrival), alive zset (token -> last ask), next-start
+# ARGV: token, limit, lease, delay, waiter ttl
+# Returns "ok" when the slot is taken, else the seconds to wait before asking again.
+_ACQUIRE = """
+redis.replicate_commands()
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local token, limit = ARGV[1], tonumber(ARGV[2])
+local lease, delay, ttl = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+for _, gone in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now - ttl)) do
+  redis.call('ZREM', KEYS[2], gone)
+  redis.call('ZREM', KEYS[3], gone)
+end
+redis.call('ZADD', KEYS[2], 'NX', now, token)
+redis.call('ZADD', KEYS[3], now, token)
+local keep = math.ceil((lease + ttl) * 1000)
+redis.call('PEXPIRE', KEYS[2], keep)
+redis.call('PEXPIRE', KEYS[3], keep)
+local free = limit - redis.call('ZCARD', KEYS[1])
+if redis.call('ZRANK', KEYS[2], token) >= free then
+  local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  local wait = 0.05
+  if first[2] then wait = math.max(0.01, tonumber(first[2]) - now) end
+  return tostring(wait)
+end
+local nxt = tonumber(redis.call('GET', KEYS[4]) or '0')
+if nxt > now then return tostring(nxt - now) end
+redis.call('ZADD', KEYS[1], now + lease, token)
+if redis.call('PTTL', KEYS[1]) < keep then redis.call('PEXPIRE', KEYS[1], keep) end
+redis.call('ZREM', KEYS[2], token)
+redis.call('ZREM', KEYS[3], token)
+if delay > 0 then
+  redis.call('SET', KEYS[4], string.format('%.6f', now + delay), 'PX', math.ceil(delay * 1000) + 1000)
+end
+return 'ok'
+"""
+
+# KEYS: slots zset; ARGV: token, lease. Pushes a held slot's lease end forward (no-op once released).
+_RENEW = """
+redis.replicate_commands()
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[2]), ARGV[1])
+local keep = math.ceil(tonumber(ARGV[2]) * 1000) + 1000
+if redis.call('PTTL', KEYS[1]) < keep then redis.call('PEXPIRE', KEYS[1], keep) end
+return 1
+"""
+
+
+class HostBusy(FetchError):
+    """No request slot for the host within ``max_wait``: ours to wait out, not the publisher's fault."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(url, reason, transient=True)
+
+
+@dataclass(frozen=True)
+class Politeness:
+    concurrency: int = 2  # requests in flight to one host, across all workers
+    delay: float = 0.5  # seconds between request starts to one host
+    lease: float = LEASE  # a slot frees itself this long after its holder stopped renewing it
+    max_wait: float = 60.0  # give up waiting for a slot after this long
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Politeness:
+        return cls(
+            concurrency=settings.per_host_concurrency,
+            delay=settings.per_host_delay,
+            max_wait=max(settings.fetch.total_timeout, 2 * LEASE),
+        )
+
+
+def host_of(url: str) -> str:
+    """The politeness key of a URL: its host name, lower-case (ports share the host's budget)."""
+    return (urlsplit(url).hostname or "").lower() or "-"
+
+
+class HostLimiter:
+    """Redis-backed per-host semaphore with leases and spacing; thread-safe, cheap to make."""
+
+    def __init__(
+        self,
+        redis: Redis,
+        policy: Politeness,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._redis = redis
+        self._script = redis.register_script(_ACQUIRE)
+        self._renew_script = redis.register_script(_RENEW)
+        self.policy = policy
+        self._clock = clock
+        self._sleep = sleep
+
+    @contextmanager
+    def slot(self, url: str) -> Iterator[None]:
+        """Hold one of ``url``'s host slots for the duration of the block."""
+        host = host_of(url)
+        token = uuid.uuid4().hex
+        self._acquire(host, token, url)
+        slots = names.host_key(host, "slots")
+        done = threading.Event()
+        renewer = threading.Thread(target=self._renew, args=(slots, token, done), daemon=True)
+        renewer.start()
+        try:
+            yield
+        finally:
+            done.set()
+            try:
+                self._redis.zrem(slots, token)
+            except RedisError as exc:  # the lease runs out on its own
+                log.warning(
+                    "host %s: could not release a request slot (%s); it expires in %gs",
+                    host,
+                    exc,
+                    self.policy.lease,
+                )
+
+    def _renew(self, slots: str, token: str, done: threading.Event) -> None:
+        """Keep a held slot's lease fresh until the request is over."""
+        lease = self.policy.lease
+        while not done.wait(lease / 3):
+            try:
+                self._renew_script(keys=[slots], args=[token, lease])
+            except RedisError as exc:
+                log.debug("lease renewal of %s failed: %s", slots, exc)
+
+    def _acquire(self, host: str, token: str, url: str) -> None:
+        keys = [names.host_key(host, part) for part in ("slots", "queue", "alive", "next")]
+        p = self.policy
+        args: list[str | float] = [token, p.concurrency, p.lease, p.delay, WAITER_TTL]
+        give_up = self._clock() + p.max_wait
+        waited = False
+        while True:
+            reply: Any = self._script(keys=keys, args=args)
+            answer = text(reply)
+            if answer == "ok":
+                return
+            wait = float(answer)
+            if self._clock() + min(wait, POLL_MAX) > give_up:
+                self._redis.zrem(keys[1], token)
+                self._redis.zrem(keys[2], token)
+                log.warning("host %s: no request slot within %.0fs for %s", host, p.max_wait, url)
+                raise HostBusy(url, f"host {host} busy: no request slot within {p.max_wait:g}s")
+            if not waited:
+                log.debug("host %s: waiting for a request slot for %s", host, url)
+                waited = True
+            self._sleep(min(wait, POLL_MAX))
+
+
+def round_robin(items: Sequence[T], key: Callable[[T], str]) -> list[T]:
+    """Interleave items by host (first of each host, then second, ...), keeping each host's order.
+
+    A job's thread pool takes items in this order, so a saturated host occupies at most
+    its share of the threads while other hosts' items proceed.
+    """
+    lanes: dict[str, list[T]] = {}
+    for item in items:
+        lanes.setdefault(key(item), []).append(item)
+    return [
+        lane[i]
+        for i in range(max(map(len, lanes.values()), default=0))
+        for lane in lanes.values()
+        if i < len(lane)
+    ]
