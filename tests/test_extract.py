@@ -196,3 +196,24 @@ def test_date_from_article_not_from_event_sidebar() -> None:
         f"<p>{paragraph}</p><p>{paragraph}</p></div></body></html>"
     )
     assert extract_article(html, "http://example.test/exports").published == "2025-02-11"
+
+
+def test_date_pass_can_be_skipped_when_the_feed_gives_one() -> None:
+    """Skipping the date pass changes only ``published``, never the text or other metadata."""
+    path = next(iter(PAGES))
+    full = extract_article(page_bytes(path), f"{BASE}/{path}", fast=True)
+    quick = extract_article(page_bytes(path), f"{BASE}/{path}", fast=True, find_date=False)
+    assert (quick.title, quick.text, quick.author, quick.lang) == (
+        full.title,
+        full.text,
+        full.author,
+        full.lang,
+    )
+
+
+def test_fast_path_falls_back_on_bare_markup() -> None:
+    """A page with no article container: the fast path finds nothing, the full one does."""
+    html = "<html><body>" + "<p>A recovered release about a signed memorandum of understanding.</p>" * 20
+    html += "</body></html>"
+    article = extract_article(html, "http://example.test/bare", fast=True)
+    assert "memorandum of understanding" in article.text

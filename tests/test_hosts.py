@@ -22,9 +22,9 @@ import pytest
 from redis import Redis
 
 from workers import constants as names
-from workers.errors import ConfigError
+from workers.errors import ConfigError, HostBusy
 from workers.fetch import Fetcher, FetchPolicy
-from workers.hosts import HostBusy, HostLimiter, Politeness, host_of, round_robin
+from workers.hosts import HostLimiter, Politeness, host_of, round_robin
 from workers.settings import parse_settings
 
 LOOPBACK = FetchPolicy(allow_networks=(ip_network("127.0.0.0/8"),), total_timeout=10.0)
@@ -225,7 +225,7 @@ def test_host_of_and_round_robin() -> None:
 
 def test_politeness_settings() -> None:
     default = Politeness.from_settings(parse_settings("feeds: []", environ={}))
-    assert (default.concurrency, default.delay) == (2, 0.5)
+    assert (default.concurrency, default.delay) == (2, 0.0)  # spacing is opt-in (docs/benchmarks.md)
     assert default.max_wait >= 2 * default.lease  # waiters outlast the lease of a killed holder
     text = "fetch:\n  per_host_concurrency: 5\n  per_host_delay: {delay}\n  robots_txt: false\n  total_timeout: 10s\n"
     settings = parse_settings(text.format(delay="250ms"), environ={})

@@ -163,8 +163,7 @@ def test_an_http_error_is_not_an_outage(redis: Redis) -> None:
 
 
 def test_is_connection_failure() -> None:
-    from workers.errors import FeedParseError, FetchError, FetchTimeout, HTTPStatusError
-    from workers.hosts import HostBusy
+    from workers.errors import FeedParseError, FetchError, FetchTimeout, HostBusy, HTTPStatusError
 
     assert outage.is_connection_failure(FetchError("u", "cannot connect", transient=True))
     assert outage.is_connection_failure(FetchTimeout("u", "timed out"))

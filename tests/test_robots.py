@@ -12,6 +12,7 @@ from tests.sites import Site
 from tests.workerctx import feed_dict, rss, run_item_jobs, worker_context
 from workers import constants as names
 from workers import robots, state, streams, tasks
+from workers.errors import RobotsDisallowed, RobotsUnavailable
 from workers.fetch import Fetcher, FetchPolicy
 from workers.hosts import HostLimiter, Politeness
 
@@ -63,7 +64,7 @@ def test_disallowed_and_allowed_pages_and_one_fetch_per_origin(
 ) -> None:
     site.add("/robots.txt", RULES, content_type="text/plain")
     check(redis, fetcher, site.url("/news/a.html"))
-    with pytest.raises(robots.RobotsDisallowed, match=r"disallowed by robots\.txt") as info:
+    with pytest.raises(RobotsDisallowed, match=r"disallowed by robots\.txt") as info:
         check(redis, fetcher, site.url("/no-bots/secret.html"))
     assert not info.value.transient
     check(redis, fetcher, site.url("/no-bots/open.html"))
@@ -83,7 +84,7 @@ def test_server_error_defers_the_page_and_is_cached_briefly(
 ) -> None:
     site.add("/robots.txt", "oops", status=503, content_type="text/plain")
     for _ in range(2):
-        with pytest.raises(robots.RobotsUnavailable) as info:
+        with pytest.raises(RobotsUnavailable) as info:
             check(redis, fetcher, site.url("/news/a.html"))
         assert info.value.transient and "HTTP 503" in str(info.value)
     assert site.requests["/robots.txt"] == 1

@@ -7,7 +7,10 @@
     │   ├── ResponseTooLarge   body exceeded its cap (measured after decompression)
     │   ├── FetchTimeout       connect/read timeout or the total deadline passed
     │   ├── HTTPStatusError    non-2xx/304 answer (status, Retry-After)
-    │   └── TooManyRedirects   redirect chain too long or looping
+    │   ├── TooManyRedirects   redirect chain too long or looping
+    │   ├── HostBusy           our own per-host limit had no free slot in time (transient)
+    │   ├── RobotsDisallowed   robots.txt forbids the page
+    │   └── RobotsUnavailable  robots.txt could not be had right now (transient)
     ├── FeedParseError         bytes are not a usable RSS/Atom feed (feed, reason)
     ├── ExtractError           an article page yielded no usable text (url, reason)
     ├── ModelError             classifier artefact missing, corrupt or incompatible (path, fix)
@@ -73,6 +76,27 @@ class HTTPStatusError(FetchError):
 
 class TooManyRedirects(FetchError):
     """The redirect chain was too long or looped."""
+
+
+class HostBusy(FetchError):
+    """No request slot for the host in time: ours to wait out, not the publisher's fault."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(url, reason, transient=True)
+
+
+class RobotsDisallowed(FetchError):
+    """robots.txt forbids fetching the page; final."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url, "disallowed by robots.txt")
+
+
+class RobotsUnavailable(FetchError):
+    """robots.txt could not be had right now (5xx, timeout, ...); try the page later."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(url, f"robots.txt unavailable ({reason}); will retry", transient=True)
 
 
 class FeedParseError(PressroomError):

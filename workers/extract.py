@@ -185,14 +185,28 @@ def _published_date(tree: HtmlElement, *, fast: bool) -> str:
     return found or ""
 
 
-def extract_article(html: bytes | str, url: str, *, fast: bool = False) -> Article:
+def extract_article(html: bytes | str, url: str, *, fast: bool = False, find_date: bool = True) -> Article:
     """Extract the main article text and metadata from one page.
 
+    ``fast=True`` tries trafilatura's fast path first and falls back to the full one (with
+    its readability and jusText fallbacks) only when the fast path finds no article, as on
+    pages with hardly any markup. ``find_date=False`` skips the de-cluttered date pass
+    (about a fifth of the time per page) for callers that already know the date.
     Raises ExtractError when the page is empty, not HTML, or has no article-sized text.
     """
+    try:
+        return _extract(html, url, fast=fast, find_date=find_date)
+    except ExtractError:
+        if not fast:
+            raise
+        return _extract(html, url, fast=False, find_date=find_date)
+
+
+def _extract(html: bytes | str, url: str, *, fast: bool, find_date: bool) -> Article:
     tree = _parse(html, url)
     lang = _page_lang(tree)
-    published = _published_date(tree, fast=fast)  # before trafilatura prunes the tree in place
+    # before trafilatura prunes the tree in place
+    published = _published_date(tree, fast=fast) if find_date else ""
     meta_author = " ".join(tree.xpath("string(//meta[@name='author']/@content)").split())
     try:
         doc = bare_extraction(

@@ -2,8 +2,9 @@
 
 Before any request to a host (feed, page or robots.txt) a caller takes one of the host's
 ``fetch.per_host_concurrency`` slots (default 2), and request *starts* to one host are
-spaced at least ``fetch.per_host_delay`` apart (default 0.5 s: at most two requests a
-second to any publisher, however many workers run).
+spaced at least ``fetch.per_host_delay`` apart (default 0: off. The slot limit already
+bounds the load on a publisher; a spacing of d seconds caps each host at 1/d requests a
+second however fast it answers, so set it for publishers that ask for it).
 
 * **Leases.** A slot is a member of a sorted set scored by its lease end. The holder
   renews the lease every ``lease / 3`` from a small thread while its request runs, so a
@@ -38,7 +39,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 
 from workers import constants as names
-from workers.errors import FetchError
+from workers.errors import HostBusy
 from workers.rediscodec import text
 
 if TYPE_CHECKING:
@@ -101,17 +102,10 @@ return 1
 """
 
 
-class HostBusy(FetchError):
-    """No request slot for the host within ``max_wait``: ours to wait out, not the publisher's fault."""
-
-    def __init__(self, url: str, reason: str) -> None:
-        super().__init__(url, reason, transient=True)
-
-
 @dataclass(frozen=True)
 class Politeness:
     concurrency: int = 2  # requests in flight to one host, across all workers
-    delay: float = 0.5  # seconds between request starts to one host
+    delay: float = 0.0  # seconds between request starts to one host
     lease: float = LEASE  # a slot frees itself this long after its holder stopped renewing it
     max_wait: float = 60.0  # give up waiting for a slot after this long
 

@@ -35,9 +35,9 @@ from urllib.robotparser import RobotFileParser
 from redis import Redis
 
 from workers import constants as names
-from workers.errors import FetchError, HTTPStatusError
+from workers.errors import FetchError, HostBusy, HTTPStatusError, RobotsDisallowed, RobotsUnavailable
 from workers.fetch import Fetcher
-from workers.hosts import HostBusy, HostLimiter
+from workers.hosts import HostLimiter
 
 log = logging.getLogger(__name__)
 
@@ -48,20 +48,6 @@ ACCEPT = "text/plain, */*;q=0.5"
 _ALLOW = b"allow"
 _RULES = b"rules\n"
 _ERROR = b"error\n"
-
-
-class RobotsDisallowed(FetchError):
-    """robots.txt forbids fetching the page; final."""
-
-    def __init__(self, url: str) -> None:
-        super().__init__(url, "disallowed by robots.txt")
-
-
-class RobotsUnavailable(FetchError):
-    """robots.txt could not be had right now (5xx, timeout, ...); try the page later."""
-
-    def __init__(self, url: str, reason: str) -> None:
-        super().__init__(url, f"robots.txt unavailable ({reason}); will retry", transient=True)
 
 
 def robots_url(url: str) -> tuple[str, str]:
