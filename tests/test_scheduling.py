@@ -178,3 +178,11 @@ def test_uncounted_failure_uses_the_short_delay_and_hints_are_floors() -> None:
     )
     assert delay_after_success(600.0, 3600.0) == 3600.0
     assert delay_after_success(600.0, 60.0) == 600.0  # hints only push the next poll later
+
+
+def test_adaptive_floor_is_the_configured_interval_when_it_is_shorter() -> None:
+    from workers.scheduling import adaptive_interval
+
+    busy = [1000.0 - n for n in range(50)]  # fifty entries in the last minute
+    assert adaptive_interval(busy, 1000.0, default=5.0, min_interval=300.0, max_interval=86400.0) == 5.0
+    assert adaptive_interval(busy, 1000.0, default=900.0, min_interval=300.0, max_interval=86400.0) == 300.0

@@ -49,12 +49,17 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 WAITER_TTL = 2.0  # seconds a waiter keeps its place in the queue without asking again
+POLL_MIN = 0.002  # first sleep when a host's slots are all held; doubles up to POLL_FULL_MAX
+# Waiters are served in arrival order, so a sleeping first waiter leaves a freed slot idle:
+# keep the sleep short while slots are held (fast publishers answer in milliseconds).
+POLL_FULL_MAX = 0.02
 POLL_MAX = 0.2  # longest sleep between two attempts
 LEASE = 10.0  # seconds a slot outlives its last renewal (a killed holder)
 
 # KEYS: slots zset (token -> lease end), queue zset (token -> arrival), alive zset (token -> last ask), next-start
 # ARGV: token, limit, lease, delay, waiter ttl
-# Returns "ok" when the slot is taken, else the seconds to wait before asking again.
+# Returns "ok" when the slot is taken, "full" when every slot is held (or earlier waiters
+# come first), else the seconds left before the host's spacing allows the next request.
 _ACQUIRE = """
 redis.replicate_commands()
 local t = redis.call('TIME')
@@ -73,10 +78,7 @@ redis.call('PEXPIRE', KEYS[2], keep)
 redis.call('PEXPIRE', KEYS[3], keep)
 local free = limit - redis.call('ZCARD', KEYS[1])
 if redis.call('ZRANK', KEYS[2], token) >= free then
-  local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-  local wait = 0.05
-  if first[2] then wait = math.max(0.01, tonumber(first[2]) - now) end
-  return tostring(wait)
+  return 'full'
 end
 local nxt = tonumber(redis.call('GET', KEYS[4]) or '0')
 if nxt > now then return tostring(nxt - now) end
@@ -180,12 +182,19 @@ class HostLimiter:
         args: list[str | float] = [token, p.concurrency, p.lease, p.delay, WAITER_TTL]
         give_up = self._clock() + p.max_wait
         waited = False
+        full_answers = 0
         while True:
             reply: Any = self._script(keys=keys, args=args)
             answer = text(reply)
             if answer == "ok":
                 return
-            wait = float(answer)
+            if answer == "full":
+                # a holder may finish any moment (fast publishers answer in milliseconds):
+                # ask again soon, then less often the longer the host stays full
+                wait = min(POLL_FULL_MAX, POLL_MIN * 2**full_answers)
+                full_answers += 1
+            else:
+                wait = float(answer)
             if self._clock() + min(wait, POLL_MAX) > give_up:
                 self._redis.zrem(keys[1], token)
                 self._redis.zrem(keys[2], token)

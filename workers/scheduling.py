@@ -105,7 +105,12 @@ def adaptive_interval(
     max_interval: float,
     window: float = WEEK,
 ) -> float:
-    """Seconds between polls from the feed's own publishing rate (rule 1 of the module doc)."""
+    """Seconds between polls from the feed's own publishing rate (rule 1 of the module doc).
+
+    A feed configured to poll more often than ``min_interval`` keeps its own interval as
+    the floor: the user asked for it explicitly, and adapting must not make it slower
+    than that while it publishes busily.
+    """
     dated = [t for t in published if t <= now + FUTURE_SKEW]
     if len(dated) < MIN_HISTORY:
         return default
@@ -113,7 +118,7 @@ def adaptive_interval(
     if recent == 0:
         return max_interval
     span = max(1.0, min(window, now - min(dated)))
-    return min(max_interval, max(min_interval, span / recent))
+    return min(max_interval, max(min(min_interval, default), span / recent))
 
 
 def merge_history(stored: Iterable[float], published: Iterable[str]) -> list[float]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
@@ -212,7 +213,10 @@ def process_items(items: list[dict[str, Any]], attempt: int = 1) -> dict[str, in
     # Pages are fetched concurrently (I/O); extraction runs here, one page at a time, as
     # each arrives (trafilatura is not thread-safe, and is CPU-bound anyway): extracting
     # the first pages overlaps with fetching the rest.
-    with ThreadPoolExecutor(max_workers=max(1, min(ctx.settings.page_concurrency, len(todo)))) as pool:
+    # No more threads than the hosts' request slots can use: the rest would only queue.
+    per_host = Counter(hosts.host_of(e.link) for e in todo)
+    slots = sum(min(n, ctx.settings.per_host_concurrency) for n in per_host.values())
+    with ThreadPoolExecutor(max_workers=max(1, min(ctx.settings.page_concurrency, slots))) as pool:
         outcomes = [
             _extract(o) if isinstance(o, _Fetched) else o for o in pool.map(lambda e: _fetch(ctx, e), todo)
         ]
