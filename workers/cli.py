@@ -17,6 +17,7 @@ from redis.exceptions import RedisError
 
 from workers import constants as names
 from workers import streams
+from workers.cli_options import data_option, feeds_option, redis_option
 from workers.errors import PressroomError
 from workers.settings import Settings, load_settings
 
@@ -76,22 +77,6 @@ def _redact(url: str) -> str:
     return redact_url(url)
 
 
-feeds_option = click.option(
-    "--feeds",
-    "feeds_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default="feeds.yaml",
-    envvar="PRESSROOM_FEEDS",
-    show_default=True,
-    help="Feed list and settings (YAML).",
-)
-redis_option = click.option("--redis-url", envvar="REDIS_URL", help="Redis URL (default: embedded Redis).")
-data_option = click.option(
-    "--data-dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    envvar="PRESSROOM_DATA_DIR",
-    help="Where the embedded Redis keeps its data (default ~/.local/share/pressroom).",
-)
 log_option = click.option(
     "--log-level",
     default="INFO",

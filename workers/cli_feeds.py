@@ -14,19 +14,10 @@ from pathlib import Path
 import click
 
 from workers import feedadmin
+from workers.cli_options import feeds_option
 from workers.fetch import Fetcher
 from workers.opml import parse_opml, render_opml
 from workers.settings import Settings, load_settings
-
-_feeds_path = click.option(
-    "--feeds",
-    "feeds_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default="feeds.yaml",
-    envvar="PRESSROOM_FEEDS",
-    show_default=True,
-    help="Feed list and settings (YAML).",
-)
 
 
 def _settings_or_default(path: Path) -> Settings:
@@ -45,7 +36,7 @@ def feeds() -> None:
 @click.argument("url")
 @click.option("--name", help="Feed name (default: derived from the feed title or host).")
 @click.option("--interval", help="Poll interval for this feed, e.g. 10m (default: defaults.interval).")
-@_feeds_path
+@feeds_option
 def add_command(url: str, name: str | None, interval: str | None, feeds_path: Path) -> None:
     """Add a feed, given its URL or a web page that links to it; it is fetched and checked first."""
     settings = _settings_or_default(feeds_path)
@@ -59,7 +50,7 @@ def add_command(url: str, name: str | None, interval: str | None, feeds_path: Pa
 
 @feeds.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@_feeds_path
+@feeds_option
 def list_command(as_json: bool, feeds_path: Path) -> None:
     """List the configured feeds."""
     rows = feedadmin.feed_rows(load_settings(feeds_path).feeds)
@@ -72,7 +63,7 @@ def list_command(as_json: bool, feeds_path: Path) -> None:
 
 @feeds.command("check")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@_feeds_path
+@feeds_option
 def check_command(as_json: bool, feeds_path: Path) -> None:
     """Fetch and parse every feed now; exits 1 if any of them fails."""
     settings = load_settings(feeds_path)
@@ -96,7 +87,7 @@ def check_command(as_json: bool, feeds_path: Path) -> None:
 
 @feeds.command("import")
 @click.argument("opml_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@_feeds_path
+@feeds_option
 def import_command(opml_file: Path, feeds_path: Path) -> None:
     """Add every feed of an OPML file, skipping the ones already listed."""
     _settings_or_default(feeds_path)  # refuse to edit a file that is already invalid
@@ -111,7 +102,7 @@ def import_command(opml_file: Path, feeds_path: Path) -> None:
 
 @feeds.command("export")
 @click.argument("output", default="-", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
-@_feeds_path
+@feeds_option
 def export_command(output: Path, feeds_path: Path) -> None:
     """Write the feed list as OPML 2.0 to OUTPUT (default: standard output)."""
     data = render_opml(load_settings(feeds_path).feeds)

@@ -47,6 +47,16 @@ def _now_iso(now: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now))
 
 
+def _interval(ctx: WorkerContext, config: FeedConfig, history: list[float], now: float) -> float:
+    return scheduling.adaptive_interval(
+        history,
+        now,
+        default=config.interval,
+        min_interval=ctx.settings.min_interval,
+        max_interval=ctx.settings.max_interval,
+    )
+
+
 def poll_feed(feed: dict[str, Any]) -> dict[str, Any]:
     """Poll one feed: conditional GET, parse, queue unseen entries, schedule the next poll."""
     ctx = current()
@@ -54,13 +64,7 @@ def poll_feed(feed: dict[str, Any]) -> dict[str, Any]:
     now = time.time()
     previous = state.feed_state(ctx.redis, config.name)
     history = scheduling.decode_history(previous.get("history"))
-    interval = scheduling.adaptive_interval(
-        history,
-        now,
-        default=config.interval,
-        min_interval=ctx.settings.min_interval,
-        max_interval=ctx.settings.max_interval,
-    )
+    interval = _interval(ctx, config, history, now)
     try:
         with hosts.HostLimiter(ctx.redis, hosts.Politeness.from_settings(ctx.settings)).slot(config.url):
             response = metrics.timed_fetch(
@@ -88,13 +92,7 @@ def poll_feed(feed: dict[str, Any]) -> dict[str, Any]:
         if config.on_update == "emit":  # changed entries are re-emitted as revisions 1, 2, ...
             revised = state.changed(ctx.redis, parsed.entries)
         history = scheduling.merge_history(history, (e.published for e in parsed.entries))
-        interval = scheduling.adaptive_interval(
-            history,
-            now,
-            default=config.interval,
-            min_interval=ctx.settings.min_interval,
-            max_interval=ctx.settings.max_interval,
-        )
+        interval = _interval(ctx, config, history, now)
         fields["history"] = scheduling.encode_history(history)
         fields.update(
             etag=response.headers.get("etag", ""),
