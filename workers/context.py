@@ -22,6 +22,7 @@ from workers.errors import ConfigError
 if TYPE_CHECKING:
     from classifiers import Classifier
     from workers.fetch import Fetcher
+    from workers.hosts import HostLimiter
     from workers.settings import Settings
     from workers.streams import Emitter
 
@@ -38,11 +39,12 @@ class WorkerContext:
     _redis: Redis | None = field(default=None, repr=False)
     _fetcher: Fetcher | None = field(default=None, repr=False)
     _emitter: Emitter | None = field(default=None, repr=False)
+    _limiter: HostLimiter | None = field(default=None, repr=False)
 
     def _fresh(self) -> None:
         if self._pid != os.getpid():
             self._pid = os.getpid()
-            self._redis = self._fetcher = self._emitter = None
+            self._redis = self._fetcher = self._emitter = self._limiter = None
 
     @property
     def redis(self) -> Redis:
@@ -75,6 +77,16 @@ class WorkerContext:
                 max_age=self.settings.stream_max_age,
             )
         return self._emitter
+
+    @property
+    def limiter(self) -> HostLimiter:
+        """Per-host request slots, shared with every other worker through Redis."""
+        from workers.hosts import HostLimiter, Politeness
+
+        self._fresh()
+        if self._limiter is None:
+            self._limiter = HostLimiter(self.redis, Politeness.from_settings(self.settings))
+        return self._limiter
 
 
 def build_context(settings: Settings) -> WorkerContext:

@@ -66,7 +66,7 @@ def poll_feed(feed: dict[str, Any]) -> dict[str, Any]:
     history = scheduling.decode_history(previous.get("history"))
     interval = _interval(ctx, config, history, now)
     try:
-        with hosts.HostLimiter(ctx.redis, hosts.Politeness.from_settings(ctx.settings)).slot(config.url):
+        with ctx.limiter.slot(config.url):
             response = metrics.timed_fetch(
                 "feed",
                 ctx.fetcher.get,
@@ -252,7 +252,7 @@ def process_items(items: list[dict[str, Any]], attempt: int = 1) -> dict[str, in
 def _fetch(ctx: WorkerContext, entry: Entry) -> _Fetched | _Failed:
     """robots.txt first, then the page, each inside one of its host's request slots."""
     try:
-        limiter = hosts.HostLimiter(ctx.redis, hosts.Politeness.from_settings(ctx.settings))
+        limiter = ctx.limiter
         if ctx.settings.robots_txt:
             robots.check(
                 ctx.redis, ctx.fetcher, limiter, entry.link, user_agent=ctx.settings.fetch.user_agent
