@@ -33,14 +33,15 @@ class ConfigWatcher:
         self._stamp = self._stat(settings.source)
 
     @staticmethod
-    def _stat(path: Path | None) -> tuple[float, int] | None:
+    def _stat(path: Path | None) -> tuple[int, int, int] | None:
         if path is None:
             return None
         try:
             info = os.stat(path)
         except OSError:
             return None
-        return (info.st_mtime, info.st_size)
+        # nanosecond mtime and inode: editors that save by rename, and same-size edits, both show
+        return (info.st_mtime_ns, info.st_size, info.st_ino)
 
     def poll(self) -> bool:
         """True when a new valid configuration was loaded."""
