@@ -196,16 +196,7 @@ def phase_compute(site_mod: Any, n_items: int, pages: int, seed: int) -> dict:
     base = "http://127.0.0.1:8080"
     sample = items[: min(pages, len(items))]
     docs = [(by_host[it.host][it.path].replace(b"{{BASE}}", base.encode()), base + it.path) for it in sample]
-    kwargs = dict(
-        favor_precision=True,
-        include_comments=False,
-        include_tables=True,
-        include_images=False,
-        include_links=False,
-        deduplicate=False,
-        prune_xpath=ex.PRUNE_XPATH,
-        with_metadata=True,
-    )  # fmt: skip: workers/extract.py's settings
+    kwargs = ex.TRAFILATURA_OPTIONS
 
     def traf(fast: bool) -> float:
         total = 0.0

@@ -1,4 +1,7 @@
-"""Run `pressroom run` as a real process in tests, with its log in a file (a pipe could fill up)."""
+"""Helpers for tests that run pressroom as real processes against the test site and Redis.
+
+Daemons log to a file, not a pipe: a pipe nobody reads fills up and blocks the daemon.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +20,25 @@ from tests.sites import SITE_ROOT, Site
 from workers import constants as names
 from workers import streams
 
-PAGES = sorted(json.loads((SITE_ROOT / "expected.json").read_text()))
+EXPECTED = json.loads((SITE_ROOT / "expected.json").read_text())
+PAGES = sorted(EXPECTED)
+FEED_DIRS = sorted(p.parent.name for p in SITE_ROOT.glob("*/feed.xml"))
+FAST_RETRIES = "worker:\n  retry_delays: [1s]\n  max_attempts: 2"
+
+
+def environment(tmp_path: Path, redis_url: str | None) -> dict[str, str]:
+    """The test's environment for a pressroom process: its own data dir, the given Redis (or none)."""
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    env["PRESSROOM_DATA_DIR"] = str(tmp_path / "data")
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    return env
+
+
+def pressroom(*args: str, env: dict[str, str], timeout: float = 90) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "workers", *args], env=env, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def many_items_feed(site: Site, count: int, path: str = "/big/feed.xml") -> str:
@@ -49,10 +70,15 @@ def write_feeds(directory: Path, feeds: dict[str, str], extra: str = "") -> Path
     return path
 
 
+def write_site_feeds(directory: Path, site: Site, extra_feeds: dict[str, str] | None = None) -> Path:
+    """A feeds.yaml listing every feed of the test site (plus ``extra_feeds``), with quick retries."""
+    feeds = {name: site.url(name + "/feed.xml") for name in FEED_DIRS} | (extra_feeds or {})
+    return write_feeds(directory, feeds, FAST_RETRIES)
+
+
 class Daemon:
     def __init__(self, feeds: Path, redis_url: str, log: Path, *args: str) -> None:
-        env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
-        env.update(REDIS_URL=redis_url, PRESSROOM_DATA_DIR=str(log.parent / "data"))
+        env = environment(log.parent, redis_url)
         self.log_path = log
         self._log = log.open("a")
         self.process = subprocess.Popen(

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +16,16 @@ import pytest
 from redis import Redis
 
 from tests.conftest import free_port, start_redis
-from tests.daemons import Daemon, many_items_feed, stream_ids, wait_for, write_feeds
+from tests.daemons import (
+    FAST_RETRIES,
+    Daemon,
+    environment,
+    many_items_feed,
+    pressroom,
+    stream_ids,
+    wait_for,
+    write_feeds,
+)
 from tests.sites import Site
 from workers import constants as names
 from workers import streams
@@ -162,13 +169,6 @@ def test_cold_shutdown_then_restart_loses_nothing(tmp_path: Path, redis_url: str
         site.stop()
 
 
-def pressroom(*args: str, redis_url: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "REDIS_URL": redis_url, "PRESSROOM_DATA_DIR": str(tmp_path / "data")}
-    return subprocess.run(
-        [sys.executable, "-m", "workers", *args], env=env, capture_output=True, text=True, timeout=120
-    )
-
-
 def test_dead_letters_can_be_listed_and_retried(
     tmp_path: Path, site: Site, redis_url: str, redis: Redis
 ) -> None:
@@ -180,28 +180,25 @@ def test_dead_letters_can_be_listed_and_retried(
         "</channel></rss>",
     )
     site.add("/poison/page.html", "<html><body>maintenance</body></html>", status=503)
-    feeds = write_feeds(
-        tmp_path, {"poison": site.url("poison/feed.xml")}, "worker:\n  retry_delays: [1s]\n  max_attempts: 2"
-    )
-    run = pressroom("run", "--once", "--feeds", str(feeds), redis_url=redis_url, tmp_path=tmp_path)
+    feeds = write_feeds(tmp_path, {"poison": site.url("poison/feed.xml")}, FAST_RETRIES)
+    env = environment(tmp_path, redis_url)
+    run = pressroom("run", "--once", "--feeds", str(feeds), env=env)
     assert run.returncode == 0, run.stderr[-3000:]
     assert len(stream_ids(redis)) == 1  # the good item flowed past the poisoned one
-    listed = pressroom("dead", "list", "--feeds", str(feeds), redis_url=redis_url, tmp_path=tmp_path)
+    listed = pressroom("dead", "list", "--feeds", str(feeds), env=env)
     assert listed.returncode == 0 and '"attempts": "2"' in listed.stdout and "HTTP 503" in listed.stdout
 
     site.add(
         "/poison/page.html",
         "<html><body>" + "<p>A recovered release about a signed MoU.</p>" * 20 + "</body></html>",
     )
-    retried = pressroom(
-        "dead", "retry", "--all", "--feeds", str(feeds), redis_url=redis_url, tmp_path=tmp_path
-    )
+    retried = pressroom("dead", "retry", "--all", "--feeds", str(feeds), env=env)
     assert retried.returncode == 0 and "requeued 1 item(s)" in retried.stdout
     assert redis.xlen(names.DEAD_STREAM) == 0
-    again = pressroom("run", "--once", "--feeds", str(feeds), redis_url=redis_url, tmp_path=tmp_path)
+    again = pressroom("run", "--once", "--feeds", str(feeds), env=env)
     assert again.returncode == 0, again.stderr[-3000:]
     assert_exactly_once(redis, 2)
-    missing = pressroom("dead", "retry", "0-1", "--feeds", str(feeds), redis_url=redis_url, tmp_path=tmp_path)
+    missing = pressroom("dead", "retry", "0-1", "--feeds", str(feeds), env=env)
     assert missing.returncode == 1 and "no such dead letter" in missing.stderr
 
 
@@ -219,7 +216,7 @@ def test_consumer_group_recovers_a_crashed_consumers_entries(
     feeds.write_text("feeds: []\n")
     tail = pressroom(
         "tail", "--group", "crm", "--consumer", "b", "--claim-idle", "1", "--feeds", str(feeds),
-        redis_url=redis_url, tmp_path=tmp_path,
+        env=environment(tmp_path, redis_url),
     )  # fmt: skip
     assert tail.returncode == 0, tail.stderr
     printed = [line for line in tail.stdout.splitlines() if line]

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from redis import Redis
 
 from tests.conftest import free_port, start_redis
+from tests.daemons import environment, write_site_feeds
 from tests.sites import Site
-from tests.test_pipeline import environment, write_feeds
 from workers import constants as names
 from workers.cli import main
 
@@ -56,7 +56,7 @@ def test_dead_scheduler_fails(redis_url: str, redis: Redis) -> None:
 
 def test_running_daemon_is_healthy(tmp_path: Path, site: Site, redis_url: str) -> None:
     env = environment(tmp_path, redis_url)
-    feeds = write_feeds(tmp_path, site)
+    feeds = write_site_feeds(tmp_path, site)
     daemon_log = (tmp_path / "daemon.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "workers", "run", "--feeds", str(feeds), "--workers", "2"],

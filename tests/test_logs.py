@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from redis import Redis
 
+from tests.daemons import EXPECTED, environment, pressroom, write_site_feeds
 from tests.sites import Site
-from tests.test_pipeline import EXPECTED, environment, pressroom, write_feeds
 from workers import logs
 
 
@@ -35,7 +35,7 @@ def test_daemon_logs_parse_line_by_line_and_carry_the_ids(
         </channel></rss>""",
         content_type="application/rss+xml",
     )
-    feeds = write_feeds(tmp_path, site, f"  - name: gone\n    url: {site.url('gone/feed.xml')}")
+    feeds = write_site_feeds(tmp_path, site, {"gone": site.url("gone/feed.xml")})
     env = environment(tmp_path, redis_url)
     result = pressroom(
         "run", "--once", "--feeds", str(feeds), "--workers", "2", "--log-format", "json", env=env

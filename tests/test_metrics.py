@@ -7,9 +7,6 @@ whichever worker took the job, and the supervisor's /metrics sums them all.
 
 from __future__ import annotations
 
-import signal
-import subprocess
-import sys
 import time
 import urllib.request
 from collections import defaultdict
@@ -20,8 +17,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from redis import Redis
 
 from tests.conftest import free_port
+from tests.daemons import EXPECTED, FEED_DIRS, Daemon, write_site_feeds
 from tests.sites import Site
-from tests.test_pipeline import EXPECTED, FEED_DIRS, environment, write_feeds
 from workers import constants as names
 from workers import metrics
 
@@ -52,18 +49,12 @@ def test_forked_workers_are_counted_and_redis_gauges_read_at_scrape(
         </channel></rss>""",
         content_type="application/rss+xml",
     )
-    feeds = write_feeds(tmp_path, site, f"  - name: gone\n    url: {site.url('gone/feed.xml')}")
+    feeds = write_site_feeds(tmp_path, site, {"gone": site.url("gone/feed.xml")})
     port = free_port()
     metrics_dir = tmp_path / "metrics"
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "workers", "run", "--feeds", str(feeds), "--workers", "2",
-            "--metrics-port", str(port), "--metrics-dir", str(metrics_dir),
-        ],
-        env=environment(tmp_path, redis_url),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+    daemon = Daemon(
+        feeds, redis_url, tmp_path / "daemon.log",
+        "--workers", "2", "--metrics-port", str(port), "--metrics-dir", str(metrics_dir),
     )  # fmt: skip
     try:
         samples: Samples = {}
@@ -82,13 +73,9 @@ def test_forked_workers_are_counted_and_redis_gauges_read_at_scrape(
         redis.xreadgroup("crm", "c1", {names.ITEMS_STREAM: ">"}, count=2)
         samples = scrape(port)
         worker_files = sorted(p.name for p in metrics_dir.glob("*.db"))
-        process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=30)
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
-    assert process.returncode == 0, stderr[-3000:]
+        code = daemon.stop(timeout=30)
+    assert code == 0, daemon.log()[-3000:]
 
     # counters from the forked workers, summed by the supervisor
     assert total(samples, "pressroom_items_emitted_total") == len(EXPECTED)

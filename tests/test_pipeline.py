@@ -8,10 +8,6 @@ banners, sidebars, footers, comment threads and teasers.
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -19,51 +15,18 @@ from pathlib import Path
 import pytest
 from redis import Redis
 
-from tests.sites import SITE_ROOT, Site
+from tests.daemons import EXPECTED, FEED_DIRS, Daemon, environment, pressroom, write_site_feeds
+from tests.sites import Site
 from tests.textcheck import leaked_boilerplate, word_recall
 from workers import constants as names
 from workers import streams
 from workers.embedded import EmbeddedRedis
 
-EXPECTED = json.loads((SITE_ROOT / "expected.json").read_text())
-FEED_DIRS = sorted(p.parent.name for p in SITE_ROOT.glob("*/feed.xml"))
 LABELS = {"mou", "fund", "event", "ranking", "other"}
 STREAM_FIELDS = {
     "v", "id", "feed", "url", "title", "published", "fetched", "label", "labels", "scores",
     "text", "author", "lang", "model", "evidence",
 }  # fmt: skip
-
-
-def write_feeds(tmp_path: Path, site: Site, extra: str = "") -> Path:
-    lines = ["defaults:", "  interval: 1h", "feeds:"]
-    for name in FEED_DIRS:
-        lines += [f"  - name: {name}", f"    url: {site.url(name + '/feed.xml')}"]
-    lines += extra.splitlines()
-    lines += [
-        "fetch:",
-        "  allow_networks: [127.0.0.0/8]",
-        "  total_timeout: 10s",
-        "worker:",
-        "  retry_delays: [1s]",
-        "  max_attempts: 2",
-    ]
-    path = tmp_path / "feeds.yaml"
-    path.write_text("\n".join(lines) + "\n")
-    return path
-
-
-def pressroom(*args: str, env: dict[str, str], timeout: float = 90) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "workers", *args], env=env, capture_output=True, text=True, timeout=timeout
-    )
-
-
-def environment(tmp_path: Path, redis_url: str | None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
-    env["PRESSROOM_DATA_DIR"] = str(tmp_path / "data")
-    if redis_url:
-        env["REDIS_URL"] = redis_url
-    return env
 
 
 def entries(redis: Redis) -> list[dict[str, str]]:
@@ -98,7 +61,7 @@ def test_run_once_delivers_every_item_exactly_once(
     tmp_path: Path, site: Site, redis_url: str, redis: Redis
 ) -> None:
     env = environment(tmp_path, redis_url)
-    feeds = write_feeds(tmp_path, site)
+    feeds = write_site_feeds(tmp_path, site)
     result = pressroom("run", "--once", "--feeds", str(feeds), "--workers", "2", env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     check_stream(entries(redis))
@@ -132,16 +95,9 @@ def test_broken_feed_and_bad_pages_do_not_stop_the_rest(
     site.add("/hostile/blob.bin", b"\x00\x01binary", content_type="application/octet-stream")
     site.add("/hostile/flaky.html", "<html><body>down</body></html>", status=503)
     site.add("/broken/feed.xml", "<html><body>this is not a feed</body></html>")
-    extra = "\n".join(
-        [
-            "  - name: hostile",
-            f"    url: {site.url('hostile/feed.xml')}",
-            "  - name: broken",
-            f"    url: {site.url('broken/feed.xml')}",
-        ]
-    )
     env = environment(tmp_path, redis_url)
-    feeds = write_feeds(tmp_path, site, extra)
+    extra = {"hostile": site.url("hostile/feed.xml"), "broken": site.url("broken/feed.xml")}
+    feeds = write_site_feeds(tmp_path, site, extra)
     result = pressroom("run", "--once", "--feeds", str(feeds), "--workers", "2", env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     check_stream(entries(redis))  # every good item still arrives, once
@@ -161,35 +117,24 @@ def test_broken_feed_and_bad_pages_do_not_stop_the_rest(
 
 
 def test_daemon_stops_cleanly_on_sigterm(tmp_path: Path, site: Site, redis_url: str, redis: Redis) -> None:
-    env = environment(tmp_path, redis_url)
-    feeds = write_feeds(tmp_path, site)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "workers", "run", "--feeds", str(feeds), "--workers", "2"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    feeds = write_site_feeds(tmp_path, site)
+    daemon = Daemon(feeds, redis_url, tmp_path / "daemon.log", "--workers", "2")
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and len(entries(redis)) < len(EXPECTED):
             time.sleep(0.2)
         assert len(entries(redis)) == len(EXPECTED)
-        process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=20)
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
-    assert process.returncode == 0, stderr[-3000:]
-    assert "warm shutdown" in stderr
+        code = daemon.stop(timeout=20)
+    assert code == 0, daemon.log()[-3000:]
+    assert "warm shutdown" in daemon.log()
     check_stream(entries(redis))
 
 
 @pytest.mark.timeout(180)
 def test_embedded_redis_by_default_persists_across_runs(tmp_path: Path, site: Site) -> None:
     env = environment(tmp_path, None)
-    feeds = write_feeds(tmp_path, site)
+    feeds = write_site_feeds(tmp_path, site)
     result = pressroom("run", "--once", "--feeds", str(feeds), "--workers", "2", env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "embedded Redis" in result.stderr

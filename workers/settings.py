@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -361,8 +361,3 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
     except UnicodeDecodeError:
         raise ConfigError("feeds file is not valid UTF-8", source=str(path)) from None
     return parse_settings(text, str(path), environ)
-
-
-def with_overrides(settings: Settings, **changes: Any) -> Settings:
-    """A copy with command-line overrides applied (the dataclass stays frozen)."""
-    return replace(settings, **{k: v for k, v in changes.items() if v is not None})
