@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ import pytest
 from tests.textcheck import leaked_boilerplate, word_recall
 from workers.errors import ExtractError
 from workers.extract import Article, extract_article
-from workers.text import clean_text
+from workers.text import DROPPED_CHARS, clean_text
 
 SITE = Path(__file__).parent / "resources" / "site"
 BASE = "http://127.0.0.1:8000"
@@ -169,6 +170,18 @@ def test_clean_text_strips_tags_entities_and_controls() -> None:
 def test_clean_text_keeps_newlines_and_tabs_normalises_spaces() -> None:
     raw = "  first   line \r\nsecond\tcolumn\r\n\n\n\n\nthird \u00a0 line  "
     assert clean_text(raw, 1000) == "first line\nsecond\tcolumn\n\nthird line"
+
+
+def test_clean_text_drops_exactly_controls_surrogates_private_use_and_invisibles() -> None:
+    """Every code point, against the Unicode categories the cleaner means to drop."""
+    invisible = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
+    every = "".join(chr(c) for c in range(0x110000) if chr(c) not in "\r<>&")
+    keep = "".join(
+        ch
+        for ch in every
+        if ch in "\n\t" or (unicodedata.category(ch) not in ("Cc", "Cs", "Co") and ch not in invisible)
+    )
+    assert DROPPED_CHARS.sub("", every) == keep
 
 
 def test_clean_text_keeps_comparisons() -> None:

@@ -184,15 +184,16 @@ def test_a_saturated_host_does_not_block_another(redis: Redis) -> None:
 
 
 def test_waiters_are_served_in_arrival_order(redis: Redis) -> None:
-    limiter = HostLimiter(redis, Politeness(concurrency=1, delay=0.0, lease=60, max_wait=20))
+    """Across processes (a limiter each: its in-process gate is not shared), first come, first served."""
+    policy = Politeness(concurrency=1, delay=0.0, lease=60, max_wait=20)
     order: list[int] = []
     queue_key = names.host_key("fair.test", "queue")
 
     def wait_turn(i: int) -> None:
-        with limiter.slot(f"http://fair.test/{i}"):
+        with HostLimiter(redis, policy).slot(f"http://fair.test/{i}"):
             order.append(i)
 
-    holder = limiter.slot("http://fair.test/holder")
+    holder = HostLimiter(redis, policy).slot("http://fair.test/holder")
     holder.__enter__()
     threads = []
     for i in range(4):
@@ -206,6 +207,37 @@ def test_waiters_are_served_in_arrival_order(redis: Redis) -> None:
     for t in threads:
         t.join(20)
     assert order == [0, 1, 2, 3]
+
+
+def test_threads_beyond_the_limit_wait_in_process_not_in_redis(redis: Redis) -> None:
+    """Only as many threads per process as the host has slots queue (and poll) in Redis."""
+    policy = Politeness(concurrency=2, delay=0.0, lease=60, max_wait=20)
+    other = HostLimiter(redis, policy)  # another process holding both slots
+    held = [other.slot("http://gate.test/x"), other.slot("http://gate.test/y")]
+    for h in held:
+        h.__enter__()
+    limiter = HostLimiter(redis, policy)
+    done: list[int] = []
+
+    def fetch(i: int) -> None:
+        with limiter.slot(f"http://gate.test/{i}"):
+            done.append(i)
+
+    threads = [threading.Thread(target=fetch, args=(i,)) for i in range(5)]
+    for t in threads:
+        t.start()
+    queue_key = names.host_key("gate.test", "queue")
+    deadline = time.monotonic() + 5
+    while redis.zcard(queue_key) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.2)  # time enough for the other three to show up, were they not gated
+    assert redis.zcard(queue_key) == 2
+    for h in held:
+        h.__exit__(None, None, None)
+    for t in threads:
+        t.join(20)
+    assert sorted(done) == [0, 1, 2, 3, 4]
+    assert redis.zcard(names.host_key("gate.test", "slots")) == 0
 
 
 def test_host_of_and_round_robin() -> None:

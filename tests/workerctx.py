@@ -16,7 +16,7 @@ from redis import Redis
 
 from classifiers import load_classifier
 from workers import constants as names
-from workers import context, queues, tasks
+from workers import context, queues, staging, tasks
 from workers.context import WorkerContext
 from workers.settings import parse_settings
 
@@ -42,8 +42,7 @@ def worker_context(redis_url: str, extra: str = "", *, classify: bool = False) -
         yield ctx
     finally:
         context._installed[:] = saved
-        ctx.fetcher.close()
-        ctx.redis.close()
+        ctx.close()
 
 
 def feed_dict(name: str, url: str, interval: float = 600.0, on_update: str = "ignore") -> dict[str, Any]:
@@ -51,11 +50,17 @@ def feed_dict(name: str, url: str, interval: float = 600.0, on_update: str = "ig
 
 
 def run_item_jobs(redis: Redis) -> list[dict[str, int]]:
-    """Run (and remove) every queued process_items job, as a worker would."""
+    """Run (and remove) every queued process_items job, as a worker would, forming batches
+    from staging as the scheduler does until nothing is left."""
     q = queues.queue(redis, names.ITEMS_QUEUE)
-    jobs = q.jobs
-    q.empty()
-    return [tasks.process_items(*job.args) for job in jobs]
+    results: list[dict[str, int]] = []
+    while True:
+        staging.refill(redis, context.current().settings)
+        jobs = q.jobs
+        if not jobs:
+            return results
+        q.empty()
+        results += [tasks.process_items(*job.args) for job in jobs]
 
 
 def rss(base: str, items: list[tuple[str, str, str, float | None]], ttl: int | None = None) -> str:

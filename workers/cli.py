@@ -258,7 +258,7 @@ def _scheduler_loop(feeds_path: Path, redis_url: str) -> None:
         except RedisError as exc:
             log.error("Redis unreachable (%s); retrying", exc)
             time.sleep(2)
-        time.sleep(TICK)
+        runner.wait(TICK, lambda: bool(stopping))
     log.info("scheduler stopped")
 
 

@@ -18,6 +18,11 @@ FEEDS_QUEUE = f"{PREFIX}-feeds"
 ITEMS_QUEUE = f"{PREFIX}-items"
 WORKER_QUEUES = (FEEDS_QUEUE, ITEMS_QUEUE)
 
+# Items waiting for a batch (workers.staging): a LIST of entry JSON per host, and the
+# hosts with staged items in rotation order (ZSET host -> when it was last served/staged).
+STAGED_PREFIX = f"{PREFIX}:staged:"  # + host
+STAGED_HOSTS_KEY = f"{PREFIX}:staged-hosts"
+
 # Scheduler state.
 SCHEDULE_KEY = f"{PREFIX}:schedule"  # ZSET feed name -> next due time (epoch seconds)
 FEED_STATE_PREFIX = f"{PREFIX}:feed:"  # HASH per feed: etag, last poll, errors, ...
@@ -40,6 +45,10 @@ OUTAGE_KEY = f"{PREFIX}:outage"  # STRING epoch the current network outage was r
 
 def host_key(host: str, part: str) -> str:
     return f"{HOST_PREFIX}{host}:{part}"
+
+
+def staged_key(host: str) -> str:
+    return f"{STAGED_PREFIX}{host}"
 
 
 def robots_key(origin: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +22,7 @@ from workers.errors import ConfigError
 
 if TYPE_CHECKING:
     from classifiers import Classifier
+    from workers import robots
     from workers.fetch import Fetcher
     from workers.hosts import HostLimiter
     from workers.settings import Settings
@@ -40,11 +42,13 @@ class WorkerContext:
     _fetcher: Fetcher | None = field(default=None, repr=False)
     _emitter: Emitter | None = field(default=None, repr=False)
     _limiter: HostLimiter | None = field(default=None, repr=False)
+    _pool: ThreadPoolExecutor | None = field(default=None, repr=False)
+    _robots: robots.Memo | None = field(default=None, repr=False)
 
     def _fresh(self) -> None:
         if self._pid != os.getpid():
             self._pid = os.getpid()
-            self._redis = self._fetcher = self._emitter = self._limiter = None
+            self._redis = self._fetcher = self._emitter = self._limiter = self._pool = self._robots = None
 
     @property
     def redis(self) -> Redis:
@@ -87,6 +91,38 @@ class WorkerContext:
         if self._limiter is None:
             self._limiter = HostLimiter(self.redis, Politeness.from_settings(self.settings))
         return self._limiter
+
+    @property
+    def fetch_pool(self) -> ThreadPoolExecutor:
+        """Threads that fetch a batch's pages, kept across jobs (starting threads per job showed
+        in profiles); per-host limits, not the pool size, bound the requests in flight."""
+        self._fresh()
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.settings.page_concurrency, thread_name_prefix="page-fetch")
+        return self._pool
+
+    @property
+    def robots_memo(self) -> robots.Memo:
+        from workers.robots import Memo
+
+        self._fresh()
+        if self._robots is None:
+            self._robots = Memo()
+        return self._robots
+
+
+    def close(self) -> None:
+        """Release this process's clients (a worker leaving, a test finishing)."""
+        if self._pid != os.getpid():
+            return  # made by another process (before a fork): not ours to close
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._fetcher is not None:
+            self._fetcher.close()
+        if self._redis is not None:
+            self._redis.close()
+        self._pid = -1
+        self._redis = self._fetcher = self._emitter = self._limiter = self._pool = self._robots = None
 
 
 def build_context(settings: Settings) -> WorkerContext:

@@ -30,6 +30,7 @@ from rq.job import Job
 from rq.serializers import JSONSerializer
 from rq.worker import WorkerStatus
 
+from workers import constants as names
 from workers import metrics, queues
 from workers.context import WorkerContext, install
 from workers.lifeline import die_with_parent
@@ -96,7 +97,10 @@ def _worker_main(context: WorkerContext, log_level: str, parent_pid: int) -> Non
     # RQ logs three lines per job at INFO; pressroom logs its own line per item instead.
     rq_level = "DEBUG" if log_level.upper() == "DEBUG" else "WARNING"
     # Delayed jobs are moved by pressroom's scheduler, not a process forked from here.
-    worker.work(with_scheduler=False, max_jobs=MAX_JOBS_PER_WORKER, logging_level=rq_level)
+    try:
+        worker.work(with_scheduler=False, max_jobs=MAX_JOBS_PER_WORKER, logging_level=rq_level)
+    finally:
+        context.close()
 
 
 @dataclass
@@ -158,6 +162,8 @@ class Supervisor:
     def _quiescent(self) -> bool:
         """No job queued, moving, running or scheduled: `--once` is done."""
         redis = self.context.redis
+        if redis.exists(names.STAGED_HOSTS_KEY):
+            return False
         for q in queues.worker_queues(redis):
             if q.count or redis.llen(q.intermediate_queue_key):
                 return False
@@ -207,7 +213,10 @@ class Supervisor:
                 next_spawn = now + self._restart_delay
             if len(self._children) < self.workers and now >= next_spawn:
                 self._spawn()
-            time.sleep(TICK)
+            if scheduler is not None:
+                scheduler.wait(TICK, lambda: self._stop_requests > 0)
+            else:
+                time.sleep(TICK)
 
     def _shutdown(self, scheduler: Scheduler | None) -> int:
         if scheduler is not None:

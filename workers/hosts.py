@@ -6,8 +6,8 @@ spaced at least ``fetch.per_host_delay`` apart (default 0: off. The slot limit a
 bounds the load on a publisher; a spacing of d seconds caps each host at 1/d requests a
 second however fast it answers, so set it for publishers that ask for it).
 
-* **Leases.** A slot is a member of a sorted set scored by its lease end. The holder
-  renews the lease every ``lease / 3`` from a small thread while its request runs, so a
+* **Leases.** A slot is a member of a sorted set scored by its lease end. One thread per
+  process renews every lease it holds each ``lease / 3`` while the requests run, so a
   lease can be short (``LEASE``, 10 s) although a fetch may take a minute: a worker
   killed mid-fetch frees its slot within ``LEASE``; a normal release deletes it at once.
   Waiters wait longer than a lease, so a dead holder never makes them give up.
@@ -16,6 +16,9 @@ second however fast it answers, so set it for publishers that ask for it).
   waiter that stops asking for ``WAITER_TTL`` (crashed, gave up) loses its place. After
   ``max_wait`` the caller gives up with :class:`HostBusy`, a transient error: the item is
   retried later instead of holding its worker.
+* **In-process gate.** Threads of one process first pass a local semaphore of the same
+  size per host: more of them could never hold slots at once, so they wait without
+  asking Redis (at 0 ms page latency the polling cost more CPU than the fetches).
 * **Time** comes from Redis (``TIME``), and the answer says how long to wait, so waiters
   sleep just long enough (at most ``POLL_MAX``) instead of spinning.
 
@@ -142,45 +145,83 @@ class HostLimiter:
         self.policy = policy
         self._clock = clock
         self._sleep = sleep
+        self._guard = threading.Lock()
+        # In-process gate per host: threads of this process beyond the host's limit could
+        # never hold a slot at once, so they wait here (no Redis traffic) rather than poll.
+        self._gates: dict[str, threading.Semaphore] = {}
+        self._held: dict[str, str] = {}  # token -> slots key, renewed by one shared thread
+        self._renewer: threading.Thread | None = None
 
     @contextmanager
     def slot(self, url: str) -> Iterator[None]:
         """Hold one of ``url``'s host slots for the duration of the block."""
         host = host_of(url)
-        token = uuid.uuid4().hex
-        self._acquire(host, token, url)
-        slots = names.host_key(host, "slots")
-        done = threading.Event()
-        renewer = threading.Thread(target=self._renew, args=(slots, token, done), daemon=True)
-        renewer.start()
+        give_up = self._clock() + self.policy.max_wait
+        gate = self._gate(host)
+        if not gate.acquire(timeout=self.policy.max_wait):
+            raise self._busy(host, url)
         try:
-            yield
+            token = uuid.uuid4().hex
+            self._acquire(host, token, url, give_up)
+            slots = names.host_key(host, "slots")
+            self._hold(token, slots)
+            try:
+                yield
+            finally:
+                self._release(host, token, slots)
         finally:
-            done.set()
-            try:
-                self._redis.zrem(slots, token)
-            except RedisError as exc:  # the lease runs out on its own
-                log.warning(
-                    "host %s: could not release a request slot (%s); it expires in %gs",
-                    host,
-                    exc,
-                    self.policy.lease,
+            gate.release()
+
+    def _gate(self, host: str) -> threading.Semaphore:
+        with self._guard:
+            gate = self._gates.get(host)
+            if gate is None:
+                gate = self._gates[host] = threading.Semaphore(self.policy.concurrency)
+            return gate
+
+    def _busy(self, host: str, url: str) -> HostBusy:
+        log.warning("host %s: no request slot within %.0fs for %s", host, self.policy.max_wait, url)
+        return HostBusy(url, f"host {host} busy: no request slot within {self.policy.max_wait:g}s")
+
+    def _hold(self, token: str, slots: str) -> None:
+        with self._guard:
+            self._held[token] = slots
+            if self._renewer is None or not self._renewer.is_alive():
+                self._renewer = threading.Thread(
+                    target=self._renew_held, name="host-slot-leases", daemon=True
                 )
+                self._renewer.start()
 
-    def _renew(self, slots: str, token: str, done: threading.Event) -> None:
-        """Keep a held slot's lease fresh until the request is over."""
+    def _release(self, host: str, token: str, slots: str) -> None:
+        with self._guard:
+            self._held.pop(token, None)
+        try:
+            self._redis.zrem(slots, token)
+        except RedisError as exc:  # the lease runs out on its own
+            log.warning(
+                "host %s: could not release a request slot (%s); it expires in %gs",
+                host,
+                exc,
+                self.policy.lease,
+            )
+
+    def _renew_held(self) -> None:
+        """Keep every held slot's lease fresh (one thread per process, not one per request)."""
         lease = self.policy.lease
-        while not done.wait(lease / 3):
-            try:
-                self._renew_script(keys=[slots], args=[token, lease])
-            except RedisError as exc:
-                log.debug("lease renewal of %s failed: %s", slots, exc)
+        while True:
+            time.sleep(lease / 3)
+            with self._guard:
+                held = list(self._held.items())
+            for token, slots in held:
+                try:
+                    self._renew_script(keys=[slots], args=[token, lease])
+                except RedisError as exc:
+                    log.debug("lease renewal of %s failed: %s", slots, exc)
 
-    def _acquire(self, host: str, token: str, url: str) -> None:
+    def _acquire(self, host: str, token: str, url: str, give_up: float) -> None:
         keys = [names.host_key(host, part) for part in ("slots", "queue", "alive", "next")]
         p = self.policy
         args: list[str | float] = [token, p.concurrency, p.lease, p.delay, WAITER_TTL]
-        give_up = self._clock() + p.max_wait
         waited = False
         full_answers = 0
         while True:
@@ -198,8 +239,7 @@ class HostLimiter:
             if self._clock() + min(wait, POLL_MAX) > give_up:
                 self._redis.zrem(keys[1], token)
                 self._redis.zrem(keys[2], token)
-                log.warning("host %s: no request slot within %.0fs for %s", host, p.max_wait, url)
-                raise HostBusy(url, f"host {host} busy: no request slot within {p.max_wait:g}s")
+                raise self._busy(host, url)
             if not waited:
                 log.debug("host %s: waiting for a request slot for %s", host, url)
                 waited = True

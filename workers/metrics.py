@@ -30,7 +30,7 @@ from redis import Redis
 from redis.exceptions import RedisError, ResponseError
 
 from workers import constants as names
-from workers import queues
+from workers import queues, staging
 from workers.errors import (
     BlockedURL,
     FetchTimeout,
@@ -235,6 +235,13 @@ class RedisCollector:
         items_len, dead_len, heartbeat, feeds = replies[4 * len(rq_queues) :]
         yield depth
         yield registry
+        staged_items, staged_hosts = staging.staged_items(redis)
+        staged = gauge("pressroom_staged_items", "New items waiting in staging for a batch.")
+        staged.add_metric([], staged_items)
+        yield staged
+        hosts = gauge("pressroom_staged_hosts", "Hosts with items waiting in staging.")
+        hosts.add_metric([], staged_hosts)
+        yield hosts
 
         length = gauge("pressroom_stream_length", "Entries in an output stream.", labels=["stream"])
         length.add_metric([names.ITEMS_STREAM], items_len)

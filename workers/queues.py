@@ -64,7 +64,25 @@ def enqueue_items(
     attempt: int = 1,
     delay: float = 0.0,
 ) -> int:
-    """Queue ``entries`` in batches on ``pipe`` (executed by the caller, with other writes).
+    """Queue ``entries`` in batches of ``batch_size``, as they come (retries, dead-letter replays).
+
+    New items from polls go through ``workers.staging`` instead, which mixes hosts.
+    """
+    return enqueue_batches(
+        pipe, redis, batches(entries, settings.batch_size), settings, attempt=attempt, delay=delay
+    )
+
+
+def enqueue_batches(
+    pipe: Any,
+    redis: Redis,
+    groups: Sequence[Sequence[Entry]],
+    settings: Settings,
+    *,
+    attempt: int = 1,
+    delay: float = 0.0,
+) -> int:
+    """One ``process_items`` job per group, on ``pipe`` (executed by the caller, with other writes).
 
     Several items per job amortise RQ's per-job cost; the job fetches them concurrently.
     """
@@ -77,9 +95,13 @@ def enqueue_items(
         "pipeline": pipe,
     }
     count = 0
-    for batch in batches(entries, settings.batch_size):
-        args = ([e.to_dict() for e in batch], attempt)
-        description = f"process {len(batch)} item(s) from {batch[0].feed} (attempt {attempt})"
+    for group in groups:
+        if not group:
+            continue
+        args = ([e.to_dict() for e in group], attempt)
+        feeds = sorted({e.feed for e in group})
+        source = feeds[0] if len(feeds) == 1 else f"{len(feeds)} feeds"
+        description = f"process {len(group)} item(s) from {source} (attempt {attempt})"
         if delay > 0:
             when = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=delay)
             items_queue.enqueue_at(when, ITEMS_TASK, *args, description=description, **options)

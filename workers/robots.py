@@ -28,6 +28,8 @@ from __future__ import annotations
 import functools
 import logging
 import threading
+import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
@@ -43,6 +45,8 @@ log = logging.getLogger(__name__)
 
 CACHE_TTL = 86400
 ERROR_TTL = 60
+MEMO_TTL = 10.0  # seconds a worker process reuses a verdict it read from Redis
+MEMO_SIZE = 4096
 MAX_BYTES = 512 * 1024
 ACCEPT = "text/plain, */*;q=0.5"
 _ALLOW = b"allow"
@@ -80,9 +84,57 @@ def _lock_for(origin: str) -> threading.Lock:
         return _origin_locks.setdefault(origin, threading.Lock())
 
 
-def check(redis: Redis, fetcher: Fetcher, limiter: HostLimiter, url: str, *, user_agent: str) -> None:
+class Memo:
+    """A worker process's short-lived copy of the verdicts cached in Redis.
+
+    A batch has many pages per origin; asking Redis for the same verdict once per page
+    cost more than the robots check itself. ``ttl`` is short next to the Redis cache's, so
+    a changed or expired verdict reaches every process within seconds.
+    """
+
+    def __init__(self, ttl: float = MEMO_TTL, clock: Callable[[], float] = time.monotonic) -> None:
+        self._ttl = ttl
+        self._clock = clock
+        self._verdicts: dict[str, tuple[float, bytes]] = {}
+
+    def get(self, origin: str) -> bytes | None:
+        found = self._verdicts.get(origin)
+        if found is None or found[0] < self._clock():
+            return None
+        return found[1]
+
+    def put(self, origin: str, verdict: bytes) -> None:
+        if len(self._verdicts) >= MEMO_SIZE:
+            self._verdicts.clear()  # crude but bounded; entries are cheap to fetch again
+        self._verdicts[origin] = (self._clock() + self._ttl, verdict)
+
+
+def check(
+    redis: Redis,
+    fetcher: Fetcher,
+    limiter: HostLimiter,
+    url: str,
+    *,
+    user_agent: str,
+    memo: Memo | None = None,
+) -> None:
     """Raise RobotsDisallowed or RobotsUnavailable unless robots.txt lets us fetch ``url``."""
     origin, where = robots_url(url)
+    verdict = memo.get(origin) if memo is not None else None
+    if verdict is None:
+        verdict = _cached_or_fetched(redis, fetcher, limiter, origin, where)
+        if memo is not None:
+            memo.put(origin, verdict)
+    if verdict.startswith(_ERROR):
+        raise RobotsUnavailable(url, verdict[len(_ERROR) :].decode("utf-8", "replace"))
+    if verdict.startswith(_RULES) and not allowed_by(verdict[len(_RULES) :], url, user_agent):
+        log.info("robots.txt of %s disallows %s", origin, url)
+        raise RobotsDisallowed(url)
+
+
+def _cached_or_fetched(
+    redis: Redis, fetcher: Fetcher, limiter: HostLimiter, origin: str, where: str
+) -> bytes:
     key = names.robots_key(origin)
     cached: Any = redis.get(key)
     if cached is None:
@@ -91,12 +143,7 @@ def check(redis: Redis, fetcher: Fetcher, limiter: HostLimiter, url: str, *, use
             if cached is None:
                 cached, ttl = _fetch(fetcher, limiter, where)
                 redis.set(key, cached, ex=ttl)
-    verdict = bytes(cached)
-    if verdict.startswith(_ERROR):
-        raise RobotsUnavailable(url, verdict[len(_ERROR) :].decode("utf-8", "replace"))
-    if verdict.startswith(_RULES) and not allowed_by(verdict[len(_RULES) :], url, user_agent):
-        log.info("robots.txt of %s disallows %s", origin, url)
-        raise RobotsDisallowed(url)
+    return bytes(cached)
 
 
 def _fetch(fetcher: Fetcher, limiter: HostLimiter, where: str) -> tuple[bytes, int]:

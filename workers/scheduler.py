@@ -11,18 +11,21 @@ import dataclasses
 import logging
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from redis import Redis
+from redis.exceptions import RedisError
 
 from workers import constants as names
-from workers import queues, state
+from workers import queues, staging, state
 from workers.errors import ConfigError
 from workers.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
 
 HEARTBEAT_TTL = 60
+REFILL_EVERY = 0.05  # seconds between item-queue top-ups while waiting for the next tick
 
 
 class ConfigWatcher:
@@ -98,6 +101,27 @@ class Scheduler:
         if queued:
             log.debug("queued polls for %s", ", ".join(queued))
         return queued
+
+    def refill(self) -> int:
+        """Form item batches from staging when the item queue runs short (see workers.staging).
+
+        Cheap when nothing is staged; the daemon calls it more often than ``tick``.
+        """
+        return staging.refill(self.redis, self.settings)
+
+    def wait(self, seconds: float, stopping: Callable[[], bool]) -> None:
+        """Sleep until the next tick, topping the item queue up meanwhile: workers drain a
+        queued batch in well under a tick, and an idle worker would otherwise wait for one."""
+        until = time.monotonic() + seconds
+        while not stopping():
+            try:
+                self.refill()
+            except RedisError as exc:  # the next tick reports an unreachable Redis
+                log.debug("refill failed: %s", exc)
+            left = until - time.monotonic()
+            if left <= 0:
+                return
+            time.sleep(min(REFILL_EVERY, left))
 
     def poll_all_now(self) -> list[str]:
         """For `--once`: every feed is due right now."""

@@ -10,7 +10,7 @@ from redis import Redis
 
 from classifiers import LABELS, OTHER
 from workers import constants as names
-from workers import outage, queues, state, streams
+from workers import outage, queues, staging, state, streams
 from workers.rediscodec import text
 from workers.settings import Settings
 
@@ -53,9 +53,11 @@ def collect(redis: Redis, settings: Settings) -> dict[str, Any]:
             "scheduled": q.scheduled_job_registry.count,
             "failed": q.failed_job_registry.count,
         }
+    staged, staged_hosts = staging.staged_items(redis)
     return {
         "feeds": feeds,
         "queues": queue_info,
+        "staged": {"items": staged, "hosts": staged_hosts},  # new items waiting for a batch
         "stream": {
             "key": names.ITEMS_STREAM,
             "length": redis.xlen(names.ITEMS_STREAM),
@@ -114,6 +116,8 @@ def render(report: dict[str, Any]) -> str:
             f"queue {name}: {q['queued']} queued, {q['running']} running, "
             f"{q['scheduled']} scheduled (retries), {q['failed']} failed"
         )
+    staged = report["staged"]
+    lines.append(f"staged: {staged['items']} new item(s) from {staged['hosts']} host(s) waiting for a batch")
     s = report["stream"]
     lines.append(f"stream {s['key']}: {s['length']} entries; dead letters: {s['dead_letters']}")
     for g in report["groups"]:

@@ -13,8 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import as_completed
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -22,7 +21,7 @@ from rq import get_current_job
 
 from classifiers import Document, Prediction
 from workers import constants as names
-from workers import hosts, metrics, outage, queues, robots, scheduling, state, streams
+from workers import hosts, metrics, outage, queues, robots, scheduling, staging, state, streams
 from workers.context import WorkerContext, current
 from workers.errors import ExtractError, FeedParseError, FetchError, HostBusy, HTTPStatusError, PressroomError
 from workers.extract import Article, extract_article
@@ -107,8 +106,8 @@ def poll_feed(feed: dict[str, Any]) -> dict[str, Any]:
     next_at = now + scheduling.delay_after_success(interval, hint)
     fields.update(interval=round(interval), backoff=0)
     queued = new + [replace(e, id=streams.revision_key(e.id, n)) for e, n in revised]
-    pipe = ctx.redis.pipeline()  # queue the jobs and mark the entries seen in one transaction
-    queues.enqueue_items(pipe, ctx.redis, queued, ctx.settings)
+    pipe = ctx.redis.pipeline()  # stage the entries and mark them seen in one transaction
+    staging.stage(pipe, queued, now)
     state.mark_seen(pipe, new)
     state.mark_revised(pipe, revised)
     pipe.hset(names.feed_state_key(config.name), mapping={k: str(v) for k, v in fields.items()})
@@ -116,6 +115,8 @@ def poll_feed(feed: dict[str, Any]) -> dict[str, Any]:
     pipe.hincrby(names.feed_state_key(config.name), "items_seen", len(new))
     pipe.zadd(names.SCHEDULE_KEY, {config.name: next_at}, xx=True)
     pipe.execute()
+    if queued:  # idle workers need not wait for the scheduler's next pass
+        staging.refill(ctx.redis, ctx.settings)
     metrics.polled(config.name, fields["last_result"], time.time() - now)
     log.info(
         "feed %s: %s, %d new item(s), %d revision(s), next poll %s (interval %ds) [job %s]",
@@ -211,13 +212,11 @@ def process_items(items: list[dict[str, Any]], attempt: int = 1) -> dict[str, in
     # Pages are fetched concurrently (I/O); extraction runs here, one page at a time, as
     # each arrives (trafilatura is not thread-safe, and is CPU-bound anyway): extracting
     # the first pages overlaps with fetching the rest.
-    # No more threads than the hosts' request slots can use: the rest would only queue.
-    per_host = Counter(hosts.host_of(e.link) for e in todo)
-    slots = sum(min(n, ctx.settings.per_host_concurrency) for n in per_host.values())
-    with ThreadPoolExecutor(max_workers=max(1, min(ctx.settings.page_concurrency, slots))) as pool:
-        outcomes = [
-            _extract(o) if isinstance(o, _Fetched) else o for o in pool.map(lambda e: _fetch(ctx, e), todo)
-        ]
+    outcomes: list[_Done | _Failed | None] = [None] * len(todo)
+    position = {ctx.fetch_pool.submit(_fetch, ctx, e): i for i, e in enumerate(todo)}
+    for future in as_completed(position):  # whichever page arrives first is extracted first
+        fetched = future.result()
+        outcomes[position[future]] = _extract(fetched) if isinstance(fetched, _Fetched) else fetched
     done = [o for o in outcomes if isinstance(o, _Done)]
     failed = [o for o in outcomes if isinstance(o, _Failed)]
 
@@ -255,7 +254,12 @@ def _fetch(ctx: WorkerContext, entry: Entry) -> _Fetched | _Failed:
         limiter = ctx.limiter
         if ctx.settings.robots_txt:
             robots.check(
-                ctx.redis, ctx.fetcher, limiter, entry.link, user_agent=ctx.settings.fetch.user_agent
+                ctx.redis,
+                ctx.fetcher,
+                limiter,
+                entry.link,
+                user_agent=ctx.settings.fetch.user_agent,
+                memo=ctx.robots_memo,
             )
         with limiter.slot(entry.link):
             response = metrics.timed_fetch(
