@@ -82,6 +82,19 @@ def test_batches_mix_hosts_and_leave_the_rest_staged_in_order(redis: Redis) -> N
     assert staging.form_batches(redis, SETTINGS, max_jobs=5) == 0
 
 
+def test_an_unreadable_staged_item_is_dead_lettered_and_the_rest_flows(redis: Redis) -> None:
+    stage(redis, [entry("ok.test", 0), entry("ok.test", 1)])
+    redis.rpush(names.staged_key("ok.test"), "{not json")
+    redis.rpush(names.staged_key("odd.test"), '{"id": "missing fields"}')
+    redis.zadd(names.STAGED_HOSTS_KEY, {"odd.test": 5.0})
+    assert staging.form_batches(redis, SETTINGS, max_jobs=3) == 1
+    assert queued_batches(redis) == [["ok.test-0", "ok.test-1"]]
+    dead = redis.xrange(names.DEAD_STREAM)
+    assert sorted(fields[b"item"] for _, fields in dead) == [b'{"id": "missing fields"}', b"{not json"]
+    assert all(fields[b"error"].startswith(b"unreadable staged item") for _, fields in dead)
+    assert staging.staged_items(redis) == (0, 0)
+
+
 def test_served_hosts_go_to_the_back_of_the_rotation(redis: Redis) -> None:
     """Hosts not served by one formation come first in the next: no host waits for ever."""
     stage(redis, [entry(f"h{i}.test", n) for n in range(2) for i in range(6)])

@@ -17,7 +17,7 @@ from redis.exceptions import RedisError
 
 from workers import constants as names
 from workers import streams
-from workers.cli_options import data_option, feeds_option, redis_option
+from workers.cli_options import data_option, feeds_option, redis_option, workers_option
 from workers.errors import PressroomError
 from workers.settings import Settings, load_settings
 
@@ -182,7 +182,7 @@ def _run_supervisor(
 @feeds_option
 @redis_option
 @data_option
-@click.option("--workers", "-w", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True)
+@workers_option
 @click.option("--once", is_flag=True, help="Poll every feed once, process every new item, then exit.")
 @log_option
 @log_format_option
@@ -265,7 +265,7 @@ def _scheduler_loop(feeds_path: Path, redis_url: str) -> None:
 @main.command()
 @feeds_option
 @click.option("--redis-url", envvar="REDIS_URL", required=True, help="Shared Redis URL.")
-@click.option("--workers", "-w", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True)
+@workers_option
 @log_option
 @log_format_option
 @metrics_options

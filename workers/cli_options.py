@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
+
+# Two worker processes per core: a worker waits for its batch's first pages and for the
+# slowest one, and a second worker keeps the core busy meanwhile (docs/benchmarks.md).
+# Each costs about 95 MB.
+DEFAULT_WORKERS = 2 * (os.cpu_count() or 1)
+workers_option = click.option(
+    "--workers",
+    "-w",
+    type=click.IntRange(min=1),
+    default=DEFAULT_WORKERS,
+    show_default=True,
+    help="Worker processes (default: two per CPU core).",
+)
 
 feeds_option = click.option(
     "--feeds",

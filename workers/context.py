@@ -110,7 +110,6 @@ class WorkerContext:
             self._robots = Memo()
         return self._robots
 
-
     def close(self) -> None:
         """Release this process's clients (a worker leaving, a test finishing)."""
         if self._pid != os.getpid():

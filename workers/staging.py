@@ -41,6 +41,7 @@ T = TypeVar("T")
 READY_PER_WORKER = 2
 MIN_READY = 2
 _ATTEMPTS = 8  # optimistic transaction retries before leaving the rest to the next call
+DEAD_MAXLEN = 100_000  # as streams.dead_letter
 
 
 def stage(pipe: Any, entries: Sequence[Entry], now: float) -> None:
@@ -114,10 +115,27 @@ def _form_once(redis: Redis, tx: Any, settings: Settings, max_jobs: int, want: i
         elif n:
             tx.ltrim(names.staged_key(host), n, -1)
             tx.zadd(names.STAGED_HOSTS_KEY, {host: now})  # served: to the back of the rotation
-    entries = [[Entry.from_dict(json.loads(raw)) for raw in batch] for batch in batches]
-    queues.enqueue_batches(tx, redis, entries, settings)
+    groups: list[list[Entry]] = []
+    for batch in batches:
+        groups.append([])
+        for raw in batch:
+            try:
+                groups[-1].append(Entry.from_dict(json.loads(raw)))
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:  # not written by stage()
+                log.error("unreadable staged item moved to %s: %s: %.200r", names.DEAD_STREAM, exc, raw)
+                tx.xadd(
+                    names.DEAD_STREAM,
+                    {
+                        "error": f"unreadable staged item: {exc}",
+                        "error_type": "StagingError",
+                        "item": raw[:100_000],
+                    },
+                    maxlen=DEAD_MAXLEN,
+                    approximate=True,
+                )
+    queues.enqueue_batches(tx, redis, groups, settings)
     tx.execute()
-    return len(batches)
+    return sum(1 for group in groups if group)
 
 
 def ready_target(redis: Redis) -> int:
