@@ -4,21 +4,24 @@
 
 Phases (``--phases``, default all):
 
-* ``compute``:  the compute limit = cores / seconds per page of the trafilatura call
-  (``bare_extraction`` with workers/extract.py's settings and ``fast=True``), timed in this
-  process on the very pages the site serves; also the whole ``extract_article`` (fast and
-  default) and the classifier, for context.
-* ``daemon``:   fresh Redis, every item in the feeds at once, ``python -m workers run``
-  with its defaults (2 workers on 2 cores...), wait until every item is in
-  ``pressroom:items``, SIGTERM. Throughput = items/s from the first to the last stream
-  entry; ratio to min(compute, politeness); peak RSS per process; CPU of the site.
+* ``compute``:  the compute limit = cores / seconds per page of trafilatura's fastest clean
+  setting (``bare_extraction`` on the page bytes with workers/extract.py's settings and
+  ``fast=True``; metadata off), timed in this process on the very pages the site serves;
+  also the same call on a pre-parsed tree, the whole ``extract_article`` (fast and default)
+  and the classifier, for context.
+* ``daemon``:   ``--repeat`` runs (default 3; the median is reported), each with a fresh
+  Redis, every item in the feeds at once, ``python -m workers run`` with its defaults (two
+  workers per core), until every item is in ``pressroom:items``, then SIGTERM. Throughput
+  = items/s from the first to the last stream entry; each run's compute limit is timed just
+  before and after it (this machine's speed drifts); ratio to min(compute, politeness);
+  peak RSS and CPU per process; CPU of the site and Redis.
 * ``release``:  items released over time (``--release-rate`` items/s) into feeds polled
   every ``--interval``; p50/p95 of (stream entry time - release time).
 * ``baseline``: the naive single-process loop (feedparser, httpx, extract, classify,
   XADD per item) on the same site.
 
-Politeness limit = hosts x per-host concurrency / page latency. pressroom has no
-``fetch.per_host_concurrency`` setting yet; the formula uses 2 (the issue's default).
+Politeness limit = hosts x per-host concurrency (``fetch.per_host_concurrency``, default 2)
+/ page latency.
 
 Only loopback addresses are ever contacted. ``PYTHONPATH`` is passed on to the daemon, so
 ``PYTHONPATH=/tmp/copy python bench/pipeline_bench.py`` benchmarks a modified copy.
@@ -48,7 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.append(str(ROOT))  # last: an installed or PYTHONPATH copy of pressroom wins
 
-PER_HOST_CONCURRENCY = 2  # issue 6 default; pressroom has no such setting yet
+PER_HOST_CONCURRENCY = 2  # the issue's figure, reported beside pressroom's own setting
 STREAM = "pressroom:items"
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import io
 import json
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from classifiers import ALL_LABELS, DEFAULT_MODEL_PATH, OTHER, Document, load_classifier
-from classifiers.model import PressReleaseClassifier
+from classifiers.features import CUES, analyze, compile_cues, fired_cues
+from classifiers.model import PressReleaseClassifier, SegmentModel
 from classifiers.persist import load_model, save_model
 from classifiers.segment import segment, split_sentences
 from classifiers.training import build_training_set, fit_classifier
@@ -184,3 +186,42 @@ def test_future_agreement_is_not_mou(trained: PressReleaseClassifier) -> None:
         "Negotiators will meet again in March.",
     )
     assert "mou" not in trained.predict([doc])[0].labels
+
+
+def _reference_proba(model: SegmentModel, sentences: list[str]) -> np.ndarray:
+    """predict_proba written the plain way, from the very features ``fit`` uses."""
+    index = {term: i for i, term in enumerate(model.terms_.tolist())}
+    compiled = compile_cues(CUES)
+    n_terms = len(model.terms_)
+    logits = np.tile(model.intercept_, (len(sentences), 1))
+    for i, text in enumerate(sentences):
+        units = analyze(text)
+        counts = Counter(u for u in units if u in index)
+        if counts:
+            ids = np.asarray([index[u] for u in counts])
+            w = (1.0 + np.log(np.asarray(list(counts.values()), dtype=float))) * model.idf_[ids]
+            logits[i] += (w / np.linalg.norm(w)) @ model.coef_[ids]
+        for cue in fired_cues(units, compiled):
+            logits[i] += model.lexicon_weight * model.coef_[n_terms + cue]
+    return 1.0 / (1.0 + np.exp(-logits))
+
+
+def test_fast_scoring_equals_the_plain_computation() -> None:
+    """Every sentence of the shipped evaluation sets and seeds scores as the plain formula says."""
+    model = load_classifier(DEFAULT_MODEL_PATH).segment_model
+    data = Path(__file__).parent.parent / "classifiers" / "data"
+    lines = [
+        line
+        for name in ("dev.jsonl", "dev2.jsonl", "check3.jsonl")
+        for line in (data / name).read_text().splitlines()
+    ]
+    docs = [json.loads(line) for line in lines if line.strip()]
+    docs += [
+        {"title": "", "text": seed.read_text(encoding="utf-8")} for seed in sorted((data / "seeds").iterdir())
+    ]
+    sentences = [s.text for d in docs for s in segment(d["title"], d["text"])]
+    sentences += ["", "!!!", "MoU MoU MoU signed signed", "letter of intent"]  # edge cases
+    assert len(sentences) > 2000
+    fast = model.predict_proba(sentences)
+    assert fast.shape == (len(sentences), len(model.intercept_))
+    np.testing.assert_allclose(fast, _reference_proba(model, sentences), rtol=0, atol=1e-12)
