@@ -24,7 +24,7 @@ from redis import Redis
 from workers import constants as names
 from workers.errors import ConfigError, HostBusy
 from workers.fetch import Fetcher, FetchPolicy
-from workers.hosts import HostLimiter, Politeness, host_of, round_robin
+from workers.hosts import HostLimiter, Politeness, host_of
 from workers.settings import parse_settings
 
 LOOPBACK = FetchPolicy(allow_networks=(ip_network("127.0.0.0/8"),), total_timeout=10.0)
@@ -240,19 +240,9 @@ def test_threads_beyond_the_limit_wait_in_process_not_in_redis(redis: Redis) -> 
     assert redis.zcard(names.host_key("gate.test", "slots")) == 0
 
 
-def test_host_of_and_round_robin() -> None:
+def test_host_of() -> None:
     assert host_of("https://News.Example.org:8443/a?b") == "news.example.org"
     assert host_of("not a url") == "-"
-    urls = ["http://a/1", "http://a/2", "http://a/3", "http://b/1", "http://c/1", "http://b/2"]
-    assert round_robin(urls, host_of) == [
-        "http://a/1",
-        "http://b/1",
-        "http://c/1",
-        "http://a/2",
-        "http://b/2",
-        "http://a/3",
-    ]
-    assert round_robin([], host_of) == []
 
 
 def test_politeness_settings() -> None:

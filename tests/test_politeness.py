@@ -5,11 +5,13 @@ entries, several schedulers, and what `pressroom status` shows.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import socket
 import threading
 import time
+from collections.abc import Iterator
 
 import pytest
 from redis import Redis
@@ -292,3 +294,46 @@ def test_each_revision_is_emitted_exactly_once(redis: Redis) -> None:
     assert all(first)
     assert emitter.emit_many([row, revision]) == [None, None]
     assert [e.fields.get("revision") for e in streams.iterate(redis, names.ITEMS_STREAM)] == [None, "1"]
+
+
+def test_a_job_never_queues_its_own_pages_behind_a_hosts_limit(
+    site: Site, redis_url: str, redis: Redis
+) -> None:
+    """A one-host batch hands the fetch threads no more pages at once than the host's slots:
+    a page waiting for a slot waits only for other workers, so our own backlog never makes
+    it give up with HostBusy."""
+    page = (site.root / ARTICLE.lstrip("/")).read_text(encoding="utf-8")
+    for i in range(12):
+        site.add(f"/one-host/{i}.html", page)
+    add_feed(
+        site,
+        "/one-host.xml",
+        rss(site.base, [(f"p{i}", f"Page {i}", f"/one-host/{i}.html", None) for i in range(12)]),
+    )
+    schedule(redis, "one-host")
+    site.latency = 0.2
+    with worker_context(
+        redis_url, "worker:\n  batch_size: 12\n  page_concurrency: 8\n", classify=True
+    ) as ctx:
+        limit = ctx.settings.per_host_concurrency
+        assert ctx.settings.page_concurrency > limit  # threads to spare, as in production
+        entered, peak, guard = [0], [0], threading.Lock()
+        real_slot = ctx.limiter.slot
+
+        @contextlib.contextmanager
+        def counted_slot(url: str) -> Iterator[None]:
+            with guard:
+                entered[0] += 1
+                peak[0] = max(peak[0], entered[0])
+            try:
+                with real_slot(url):
+                    yield
+            finally:
+                with guard:
+                    entered[0] -= 1
+
+        ctx.limiter.slot = counted_slot  # type: ignore[method-assign]
+        tasks.poll_feed(feed_dict("one-host", site.url("/one-host.xml")))
+        results = run_item_jobs(redis)
+    assert sum(r["emitted"] for r in results) == 12
+    assert peak[0] <= limit  # before: every spare pool thread sat waiting at the host's gate

@@ -32,10 +32,10 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from redis import Redis
@@ -49,7 +49,6 @@ if TYPE_CHECKING:
     from workers.settings import Settings
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 WAITER_TTL = 2.0  # seconds a waiter keeps its place in the queue without asking again
 POLL_MIN = 0.002  # first sleep when a host's slots are all held; doubles up to POLL_FULL_MAX
@@ -164,8 +163,8 @@ class HostLimiter:
             token = uuid.uuid4().hex
             self._acquire(host, token, url, give_up)
             slots = names.host_key(host, "slots")
-            self._hold(token, slots)
             try:
+                self._hold(token, slots)
                 yield
             finally:
                 self._release(host, token, slots)
@@ -244,20 +243,3 @@ class HostLimiter:
                 log.debug("host %s: waiting for a request slot for %s", host, url)
                 waited = True
             self._sleep(min(wait, POLL_MAX))
-
-
-def round_robin(items: Sequence[T], key: Callable[[T], str]) -> list[T]:
-    """Interleave items by host (first of each host, then second, ...), keeping each host's order.
-
-    A job's thread pool takes items in this order, so a saturated host occupies at most
-    its share of the threads while other hosts' items proceed.
-    """
-    lanes: dict[str, list[T]] = {}
-    for item in items:
-        lanes.setdefault(key(item), []).append(item)
-    return [
-        lane[i]
-        for i in range(max(map(len, lanes.values()), default=0))
-        for lane in lanes.values()
-        if i < len(lane)
-    ]

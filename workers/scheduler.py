@@ -70,6 +70,7 @@ class Scheduler:
         self.watcher = ConfigWatcher(settings)
         self.housekeeping = queues.Housekeeping(redis)
         self._synced = False
+        self._refill_error_logged = float("-inf")
 
     @property
     def settings(self) -> Settings:
@@ -116,8 +117,11 @@ class Scheduler:
         while not stopping():
             try:
                 self.refill()
-            except RedisError as exc:  # the next tick reports an unreachable Redis
-                log.debug("refill failed: %s", exc)
+            except RedisError as exc:  # an unreachable Redis is reported by the tick; anything else here
+                now = time.monotonic()
+                if now >= self._refill_error_logged + 60:
+                    self._refill_error_logged = now
+                    log.warning("forming item batches failed (%s); retrying", exc)
             left = until - time.monotonic()
             if left <= 0:
                 return

@@ -86,7 +86,7 @@ def form_batches(redis: Redis, settings: Settings, max_jobs: int) -> int:
             try:
                 return _form_once(redis, tx, settings, max_jobs, want)
             except WatchError:  # a poll staged more, or another scheduler formed a batch: re-read
-                continue
+                tx.reset()
     return 0
 
 
@@ -97,14 +97,20 @@ def _form_once(redis: Redis, tx: Any, settings: Settings, max_jobs: int, want: i
         tx.reset()
         return 0
     tx.watch(*(names.staged_key(h) for h in hosts))
+    # Plan on the lengths, then read only the items taken: the watched window stays short.
     read = redis.pipeline(transaction=False)  # watched keys are read on another connection
     for host in hosts:
-        read.lrange(names.staged_key(host), 0, want - 1)
         read.llen(names.staged_key(host))
-    replies = read.execute()
-    staged = {h: [text(raw) for raw in replies[2 * i]] for i, h in enumerate(hosts)}
-    lengths = {h: int(replies[2 * i + 1]) for i, h in enumerate(hosts)}
-    batches, taken = compose(staged, settings.batch_size, max_jobs)
+    lengths = dict(zip(hosts, (int(n) for n in read.execute()), strict=True))
+    plan, taken = compose(
+        {h: [(h, k) for k in range(min(n, want))] for h, n in lengths.items()}, settings.batch_size, max_jobs
+    )
+    for host, n in taken.items():
+        read.lrange(names.staged_key(host), 0, n - 1)
+    items = {host: [text(raw) for raw in rows] for host, rows in zip(taken, read.execute(), strict=True)}
+    if any(len(items[host]) < n for host, n in taken.items()):
+        raise WatchError("staging changed while it was read")  # another former got there first
+    batches = [[items[host][k] for host, k in batch] for batch in plan]
     now = time.time()
     tx.multi()
     for host in hosts:
@@ -121,7 +127,7 @@ def _form_once(redis: Redis, tx: Any, settings: Settings, max_jobs: int, want: i
         for raw in batch:
             try:
                 groups[-1].append(Entry.from_dict(json.loads(raw)))
-            except (ValueError, TypeError, KeyError, AttributeError) as exc:  # not written by stage()
+            except Exception as exc:  # not written by stage(): anything json or Entry may raise
                 log.error("unreadable staged item moved to %s: %s: %.200r", names.DEAD_STREAM, exc, raw)
                 tx.xadd(
                     names.DEAD_STREAM,

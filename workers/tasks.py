@@ -13,10 +13,12 @@ from __future__ import annotations
 import json
 import logging
 import time
-from concurrent.futures import as_completed
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, replace
 from typing import Any
 
+from redis.exceptions import RedisError
 from rq import get_current_job
 
 from classifiers import Document, Prediction
@@ -116,7 +118,10 @@ def poll_feed(feed: dict[str, Any]) -> dict[str, Any]:
     pipe.zadd(names.SCHEDULE_KEY, {config.name: next_at}, xx=True)
     pipe.execute()
     if queued:  # idle workers need not wait for the scheduler's next pass
-        staging.refill(ctx.redis, ctx.settings)
+        try:
+            staging.refill(ctx.redis, ctx.settings)
+        except RedisError as exc:  # staged and committed: the scheduler's next pass forms them
+            log.warning("feed %s: could not form batches now (%s); the scheduler will", config.name, exc)
     metrics.polled(config.name, fields["last_result"], time.time() - now)
     log.info(
         "feed %s: %s, %d new item(s), %d revision(s), next poll %s (interval %ds) [job %s]",
@@ -207,16 +212,7 @@ def process_items(items: list[dict[str, Any]], attempt: int = 1) -> dict[str, in
     ctx = current()
     entries = [Entry.from_dict(item) for item in items]
     already = streams.emitted_ids(ctx.redis, [e.id for e in entries])
-    # Interleaved by host: a saturated host holds at most its share of the fetch threads.
-    todo = hosts.round_robin([e for e in entries if e.id not in already], lambda e: hosts.host_of(e.link))
-    # Pages are fetched concurrently (I/O); extraction runs here, one page at a time, as
-    # each arrives (trafilatura is not thread-safe, and is CPU-bound anyway): extracting
-    # the first pages overlaps with fetching the rest.
-    outcomes: list[_Done | _Failed | None] = [None] * len(todo)
-    position = {ctx.fetch_pool.submit(_fetch, ctx, e): i for i, e in enumerate(todo)}
-    for future in as_completed(position):  # whichever page arrives first is extracted first
-        fetched = future.result()
-        outcomes[position[future]] = _extract(fetched) if isinstance(fetched, _Fetched) else fetched
+    outcomes = _fetch_and_extract(ctx, [e for e in entries if e.id not in already])
     done = [o for o in outcomes if isinstance(o, _Done)]
     failed = [o for o in outcomes if isinstance(o, _Failed)]
 
@@ -246,6 +242,43 @@ def process_items(items: list[dict[str, Any]], attempt: int = 1) -> dict[str, in
         "retried": retried,
         "dead": dead,
     }
+
+
+def _fetch_and_extract(ctx: WorkerContext, entries: list[Entry]) -> list[_Done | _Failed]:
+    """Fetch pages concurrently (I/O) and extract each here as it arrives.
+
+    Extraction runs in this thread, one page at a time (trafilatura is CPU-bound and not
+    thread-safe), overlapping with the fetches still in flight. Each host gets no more
+    pages in flight than its request slots: a page handed to a fetch thread only waits
+    for other workers, never for this job's own pages (its wait counts towards HostBusy).
+    """
+    _ = ctx.limiter, ctx.fetcher, ctx.robots_memo  # made once here, not raced by the fetch threads
+    lanes: dict[str, deque[int]] = {}
+    for i, entry in enumerate(entries):
+        lanes.setdefault(hosts.host_of(entry.link), deque()).append(i)
+    running: dict[Future[_Fetched | _Failed], tuple[int, str]] = {}
+
+    def start_next(host: str) -> None:
+        if lanes[host]:
+            i = lanes[host].popleft()
+            running[ctx.fetch_pool.submit(_fetch, ctx, entries[i])] = (i, host)
+
+    outcomes: list[_Done | _Failed | None] = [None] * len(entries)
+    for _round in range(ctx.settings.per_host_concurrency):  # hosts interleaved: first pages first
+        for host in lanes:
+            start_next(host)
+    try:
+        while running:
+            finished, _pending = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                i, host = running.pop(future)
+                start_next(host)  # keep the host busy while this page is extracted
+                fetched = future.result()
+                outcomes[i] = _extract(fetched) if isinstance(fetched, _Fetched) else fetched
+    finally:  # a failed or timed-out job leaves no queued fetches behind in the shared pool
+        for future in running:
+            future.cancel()
+    return [o for o in outcomes if o is not None]
 
 
 def _fetch(ctx: WorkerContext, entry: Entry) -> _Fetched | _Failed:
