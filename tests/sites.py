@@ -6,9 +6,11 @@ routes a test adds, and logs every request so tests can assert what was fetched.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -21,6 +23,26 @@ CONTENT_TYPES = {
     ".txt": "text/plain; charset=utf-8",
     ".json": "application/json",
 }
+
+
+def loopback_server(
+    serve: Callable[[BaseHTTPRequestHandler], None],
+) -> tuple[ThreadingHTTPServer, threading.Thread]:
+    """A threaded HTTP server on 127.0.0.1 (any free port) whose GETs are answered by
+    ``serve``, and the thread to run it. A client that hangs up mid-answer (a killed
+    worker, a size cap) is normal here, not an error to print."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                serve(self)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    return server, threading.Thread(target=server.serve_forever, daemon=True)
 
 
 @dataclass
@@ -38,19 +60,8 @@ class Site:
         self.requests: Counter[str] = Counter()
         self.request_headers: dict[str, dict[str, str]] = {}
         self._lock = threading.Lock()
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                site._serve(self)
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self._server, self._thread = loopback_server(self._serve)
         self.base = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def start(self) -> Site:
         self._thread.start()

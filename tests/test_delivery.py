@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from redis import Redis
+from rq import Worker
 
 from tests.conftest import free_port, start_redis
 from tests.daemons import (
@@ -27,8 +28,9 @@ from tests.daemons import (
     write_feeds,
 )
 from tests.sites import Site
+from tests.workerctx import feed_dict, worker_context
 from workers import constants as names
-from workers import streams
+from workers import queues, streams, tasks
 
 ITEMS = 120
 RECOVERY = 240  # the issue's budget: every item within four minutes
@@ -94,6 +96,36 @@ def test_sigkill_of_whole_daemon_then_restart(
     finally:
         code = second.stop()
     assert code == 0, second.log()[-3000:]
+
+
+@pytest.mark.timeout(300)
+def test_job_taken_by_a_worker_killed_before_starting_it_is_not_lost(
+    tmp_path: Path, slow_site: Site, redis_url: str, redis: Redis
+) -> None:
+    """A worker takes a job by moving it into RQ's intermediate list and registers it a few
+    milliseconds later; a SIGKILL in between leaves the job there, unstarted. The kill is
+    too quick to aim, so the test takes a real queued job exactly as RQ does, with no
+    worker left to run it, then starts the daemon."""
+    url = many_items_feed(slow_site, 40)
+    with worker_context(redis_url):
+        tasks.poll_feed(feed_dict("big", url))  # stages the items and forms the first batches
+    q = queues.jobs_queue(redis)
+    assert q.count >= 2
+    stranded = redis.lmove(q.key, q.intermediate_queue_key, "LEFT", "RIGHT")  # RQ's take, for one queue
+    assert stranded is not None
+    daemon = Daemon(write_feeds(tmp_path, {"big": url}), redis_url, tmp_path / "daemon.log", "--workers", "2")
+    try:
+        wait_for(redis, 40, RECOVERY)
+        assert_exactly_once(redis, 40)
+        live = Worker.all(connection=redis)
+        assert live and all(w.queue_names() == [names.JOBS_QUEUE] for w in live), "one queue: reliable takes"
+    finally:
+        code = daemon.stop()
+    assert code == 0, daemon.log()[-3000:]
+    assert (
+        f"job {stranded.decode()} was taken by a worker that died before starting it; requeued"
+        in daemon.log()
+    )
 
 
 @pytest.mark.timeout(300)

@@ -1,7 +1,7 @@
 """feeds.yaml edits reach a running scheduler without a restart; bad edits are refused.
 
-A real Scheduler ticks against a real Redis; its poll jobs are run by an in-process RQ
-worker against the real test site, so "polled" means the feed was really fetched.
+A real Scheduler ticks against a real Redis; its queued poll jobs are run in-process
+against the real test site, so "polled" means the feed was really fetched.
 """
 
 from __future__ import annotations
@@ -16,11 +16,9 @@ from pathlib import Path
 
 import pytest
 from redis import Redis
-from rq import SimpleWorker
-from rq.serializers import JSONSerializer
 
 from tests.sites import Site
-from workers import constants as names
+from tests.workerctx import run_queued
 from workers import context, queues, state
 from workers import tasks as _tasks  # noqa: F401  imported up front, as a pressroom worker does before its first job
 from workers.scheduler import Scheduler
@@ -61,11 +59,8 @@ def installed(tmp_path: Path, site: Site, redis_url: str) -> Iterator[tuple[Sche
 
 
 def run_polls(redis: Redis) -> None:
-    """Run every queued poll job now (only the feeds queue: pages are not this test's business)."""
-    worker = SimpleWorker(
-        [queues.queue(redis, names.FEEDS_QUEUE)], connection=redis, serializer=JSONSerializer
-    )
-    worker.work(burst=True, with_scheduler=False, logging_level="WARNING")
+    """Run every queued poll job now (only polls: pages are not this test's business)."""
+    run_queued(redis, queues.POLL_TASK)
 
 
 def polls(site: Site, name: str) -> int:

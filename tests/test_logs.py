@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from redis import Redis
 
-from tests.daemons import EXPECTED, environment, pressroom, write_site_feeds
+from tests.daemons import EXPECTED, environment, gone_feed, pressroom, write_site_feeds
 from tests.sites import Site
 from workers import logs
 
@@ -28,14 +28,7 @@ def restore_logging() -> Iterator[None]:
 def test_daemon_logs_parse_line_by_line_and_carry_the_ids(
     tmp_path: Path, site: Site, redis_url: str, redis: Redis
 ) -> None:
-    site.add(
-        "/gone/feed.xml",
-        """<?xml version="1.0"?><rss version="2.0"><channel><title>g</title>
-        <item><title>gone</title><link>{{BASE}}/gone/missing.html</link></item>
-        </channel></rss>""",
-        content_type="application/rss+xml",
-    )
-    feeds = write_site_feeds(tmp_path, site, {"gone": site.url("gone/feed.xml")})
+    feeds = write_site_feeds(tmp_path, site, {"gone": gone_feed(site)})
     env = environment(tmp_path, redis_url)
     result = pressroom(
         "run", "--once", "--feeds", str(feeds), "--workers", "2", "--log-format", "json", env=env

@@ -17,7 +17,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from redis import Redis
 
 from tests.conftest import free_port
-from tests.daemons import EXPECTED, FEED_DIRS, Daemon, write_site_feeds
+from tests.daemons import EXPECTED, FEED_DIRS, Daemon, gone_feed, write_site_feeds
 from tests.sites import Site
 from workers import constants as names
 from workers import metrics
@@ -42,14 +42,7 @@ def total(samples: Samples, name: str, **labels: str) -> float:
 def test_forked_workers_are_counted_and_redis_gauges_read_at_scrape(
     tmp_path: Path, site: Site, redis_url: str, redis: Redis
 ) -> None:
-    site.add(
-        "/gone/feed.xml",
-        """<?xml version="1.0"?><rss version="2.0"><channel><title>g</title>
-        <item><title>gone</title><link>{{BASE}}/gone/missing.html</link></item>
-        </channel></rss>""",
-        content_type="application/rss+xml",
-    )
-    feeds = write_site_feeds(tmp_path, site, {"gone": site.url("gone/feed.xml")})
+    feeds = write_site_feeds(tmp_path, site, {"gone": gone_feed(site)})
     port = free_port()
     metrics_dir = tmp_path / "metrics"
     daemon = Daemon(
@@ -105,8 +98,7 @@ def test_forked_workers_are_counted_and_redis_gauges_read_at_scrape(
     lag = samples["pressroom_stream_group_lag"]
     if redis.info("server")["redis_version"] >= "7":  # older servers do not track lag
         assert lag[(("group", "crm"), ("stream", names.ITEMS_STREAM))] == len(EXPECTED) - 2
-    for queue in names.WORKER_QUEUES:
-        assert ("queue", queue) in {k[0] for k in samples["pressroom_queue_depth"]}
+    assert ("queue", names.JOBS_QUEUE) in {k[0] for k in samples["pressroom_queue_depth"]}
     assert total(samples, "pressroom_feeds") == len(FEED_DIRS) + 1
     assert total(samples, "pressroom_feeds_in_backoff") == 0
     assert total(samples, "pressroom_scheduler_heartbeat_timestamp_seconds") > 0

@@ -186,7 +186,7 @@ def test_changed_entries_are_re_emitted_once_per_revision(site: Site, redis_url:
         add_feed(site, path, rss(site.base, [("g1", "Corrected title", ARTICLE, None)]))
         assert tasks.poll_feed(feed)["revised"] == 1
         assert tasks.poll_feed(feed)["revised"] == 0  # the same revision is not queued twice
-        q = queues.queue(redis, names.ITEMS_QUEUE)
+        q = queues.jobs_queue(redis)
         (job,) = q.jobs
         run_item_jobs(redis)
         assert tasks.process_items(*job.args)["emitted"] == 0  # a re-run job: no duplicate
@@ -235,7 +235,7 @@ def test_two_schedulers_never_queue_a_feed_twice(redis: Redis) -> None:
     for t in threads:
         t.join(30)
     assert sorted(queued[0] + queued[1]) == sorted(f"f{i}" for i in range(20))
-    assert queues.queue(redis, names.FEEDS_QUEUE).count == 20
+    assert queues.jobs_queue(redis).count == 20
     assert one.tick(now=1000.5) == [] and two.tick(now=1000.5) == []
 
 

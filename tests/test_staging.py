@@ -31,7 +31,7 @@ def stage(redis: Redis, entries: list[Entry], now: float = 1.0) -> None:
 
 def queued_batches(redis: Redis) -> list[list[str]]:
     """Item ids per queued process_items job, in queue order."""
-    return [[item["id"] for item in job.args[0]] for job in queues.queue(redis, names.ITEMS_QUEUE).jobs]
+    return [[item["id"] for item in job.args[0]] for job in queues.jobs_queue(redis).jobs]
 
 
 # ------------------------------------------------------------------------------ compose (pure)
@@ -110,11 +110,11 @@ def test_refill_keeps_a_few_jobs_ready_per_worker(redis: Redis) -> None:
     assert staging.ready_target(redis) == staging.MIN_READY  # no worker registered yet
     assert staging.refill(redis, SETTINGS) == staging.MIN_READY
     assert staging.refill(redis, SETTINGS) == 0  # the queue is full enough
-    worker = Worker([queues.queue(redis, names.ITEMS_QUEUE)], connection=redis, name="staging-test")
+    worker = Worker([queues.jobs_queue(redis)], connection=redis, name="staging-test")
     worker.register_birth()
     try:
         assert staging.ready_target(redis) == staging.READY_PER_WORKER
-        queues.queue(redis, names.ITEMS_QUEUE).empty()
+        queues.jobs_queue(redis).empty()
         assert staging.refill(redis, SETTINGS) == staging.READY_PER_WORKER
     finally:
         worker.register_death()

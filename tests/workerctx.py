@@ -15,8 +15,7 @@ from typing import Any
 from redis import Redis
 
 from classifiers import load_classifier
-from workers import constants as names
-from workers import context, queues, staging, tasks
+from workers import context, queues, staging
 from workers.context import WorkerContext
 from workers.settings import parse_settings
 
@@ -52,15 +51,25 @@ def feed_dict(name: str, url: str, interval: float = 600.0, on_update: str = "ig
 def run_item_jobs(redis: Redis) -> list[dict[str, int]]:
     """Run (and remove) every queued process_items job, as a worker would, forming batches
     from staging as the scheduler does until nothing is left."""
-    q = queues.queue(redis, names.ITEMS_QUEUE)
     results: list[dict[str, int]] = []
     while True:
         staging.refill(redis, context.current().settings)
-        jobs = q.jobs
-        if not jobs:
+        done = run_queued(redis, queues.ITEMS_TASK)
+        if not done:
             return results
-        q.empty()
-        results += [tasks.process_items(*job.args) for job in jobs]
+        results += done
+
+
+def run_queued(redis: Redis, task: str) -> list[Any]:
+    """Run (and remove) the queued jobs of one task (by dotted path), in queue order, by
+    calling the task function with the job's own arguments; other jobs stay queued."""
+    q = queues.jobs_queue(redis)
+    results = []
+    for job in q.jobs:
+        if job.func_name == task:
+            q.remove(job)
+            results.append(job.func(*job.args, **job.kwargs))
+    return results
 
 
 def rss(base: str, items: list[tuple[str, str, str, float | None]], ttl: int | None = None) -> str:

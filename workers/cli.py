@@ -16,7 +16,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 
 from workers import constants as names
-from workers import streams
+from workers import queues, streams
 from workers.cli_options import data_option, feeds_option, redis_option, workers_option
 from workers.errors import PressroomError
 from workers.settings import Settings, load_settings
@@ -59,16 +59,22 @@ def _wait_for_redis(url: str) -> None:
     delay, started = 0.5, time.monotonic()
     while True:
         try:
-            Redis.from_url(url, socket_connect_timeout=2).ping()
+            version = str(Redis.from_url(url, socket_connect_timeout=2).info("server")["redis_version"])
             if delay > 0.5:
                 log.info("Redis at %s is reachable", _redact(url))
-            return
+            break
         except RedisError as exc:
             log.warning(
                 "waiting for Redis at %s (%.0fs so far): %s", _redact(url), time.monotonic() - started, exc
             )
         time.sleep(delay)
         delay = min(delay * 2, 15.0)
+    if not queues.redis_version_ok(version):
+        need = ".".join(map(str, queues.MIN_REDIS_VERSION))
+        raise click.ClickException(
+            f"Redis at {_redact(url)} is {version}; pressroom needs {need} or newer "
+            "(older servers lack LMOVE, without which a killed worker can lose a job)"
+        )
 
 
 def _redact(url: str) -> str:

@@ -13,10 +13,11 @@ LABEL_STREAM_PREFIX = f"{PREFIX}:items:"  # + label, when stream.per_label is on
 DEAD_STREAM = f"{PREFIX}:dead"
 STREAM_SCHEMA_VERSION = "1"
 
-# RQ queues. Polls are cheap and time-sensitive, so workers take them first.
-FEEDS_QUEUE = f"{PREFIX}-feeds"
-ITEMS_QUEUE = f"{PREFIX}-items"
-WORKER_QUEUES = (FEEDS_QUEUE, ITEMS_QUEUE)
+# The RQ queue for poll and item jobs. One queue on purpose: RQ moves a job it takes into
+# an intermediate list in the same command (BLMOVE) only when a worker listens on a single
+# queue; with several it uses BLPOP, and a worker killed between taking a job and
+# registering it loses the job. Polls are cheap and time-sensitive, so they go in front.
+JOBS_QUEUE = f"{PREFIX}-jobs"
 
 # Items waiting for a batch (workers.staging): a LIST of entry JSON per host, and the
 # hosts with staged items in rotation order (ZSET host -> when it was last served/staged).

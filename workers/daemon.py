@@ -88,7 +88,7 @@ def _worker_main(context: WorkerContext, log_level: str, parent_pid: int) -> Non
     install(context)
     redis = context.redis
     worker = PressroomWorker(
-        queues.worker_queues(redis),
+        [queues.jobs_queue(redis)],
         connection=redis,
         serializer=JSONSerializer,
         maintenance_interval=MAINTENANCE_INTERVAL,
@@ -164,12 +164,10 @@ class Supervisor:
         redis = self.context.redis
         if redis.exists(names.STAGED_HOSTS_KEY):
             return False
-        for q in queues.worker_queues(redis):
-            if q.count or redis.llen(q.intermediate_queue_key):
-                return False
-            if q.started_job_registry.count or q.scheduled_job_registry.count:
-                return False
-        return True
+        q = queues.jobs_queue(redis)
+        if q.count or redis.llen(q.intermediate_queue_key):
+            return False
+        return not (q.started_job_registry.count or q.scheduled_job_registry.count)
 
     def run(self) -> int:
         previous = {s: signal.signal(s, self._on_signal) for s in (signal.SIGTERM, signal.SIGINT)}

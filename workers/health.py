@@ -56,11 +56,10 @@ def check(
     age = now - float(text(beat))
     if age > max_heartbeat_age:
         return Health(False, f"scheduler heartbeat {age:.0f} s old (limit {max_heartbeat_age:.0f} s)")
-    ours = set(names.WORKER_QUEUES)
     live = [
         w
         for w in workers
-        if ours & set(w.queue_names())
+        if names.JOBS_QUEUE in w.queue_names()
         and w.last_heartbeat is not None
         and now - _epoch(w.last_heartbeat) <= max_worker_age
     ]

@@ -216,23 +216,19 @@ class RedisCollector:
             labels=["queue", "registry"],
         )
         pipe = redis.pipeline(transaction=False)
-        rq_queues = queues.worker_queues(redis)
-        for q in rq_queues:  # raw reads: the registries' own count() would also clean up
-            pipe.llen(q.key)
-            pipe.zcard(q.started_job_registry.key)
-            pipe.zcard(q.scheduled_job_registry.key)
-            pipe.zcard(q.failed_job_registry.key)
+        q = queues.jobs_queue(redis)
+        pipe.llen(q.key)  # raw reads: the registries' own count() would also clean up
+        pipe.zcard(q.started_job_registry.key)
+        pipe.zcard(q.scheduled_job_registry.key)
+        pipe.zcard(q.failed_job_registry.key)
         pipe.xlen(names.ITEMS_STREAM)
         pipe.xlen(names.DEAD_STREAM)
         pipe.get(names.SCHEDULER_HEARTBEAT_KEY)
         pipe.zrange(names.SCHEDULE_KEY, 0, -1)
-        replies = pipe.execute()
-        for i, q in enumerate(rq_queues):
-            queued, started, scheduled, failed = replies[4 * i : 4 * i + 4]
-            depth.add_metric([q.name], queued)
-            for name, value in (("started", started), ("scheduled", scheduled), ("failed", failed)):
-                registry.add_metric([q.name, name], value)
-        items_len, dead_len, heartbeat, feeds = replies[4 * len(rq_queues) :]
+        queued, started, scheduled, failed, items_len, dead_len, heartbeat, feeds = pipe.execute()
+        depth.add_metric([q.name], queued)
+        for name, value in (("started", started), ("scheduled", scheduled), ("failed", failed)):
+            registry.add_metric([q.name, name], value)
         yield depth
         yield registry
         staged_items, staged_hosts = staging.staged_items(redis)

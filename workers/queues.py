@@ -8,17 +8,21 @@ public API. Arguments are JSON (RQ's JSONSerializer), so nothing is ever unpickl
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 from typing import Any
 
 from redis import Redis
 from rq import Queue, Retry
+from rq.job import JobStatus
 from rq.scheduler import RQScheduler
 from rq.serializers import JSONSerializer
 
 from workers import constants as names
 from workers.feeds import Entry
 from workers.settings import Settings
+
+log = logging.getLogger(__name__)
 
 POLL_TASK = "workers.tasks.poll_feed"
 ITEMS_TASK = "workers.tasks.process_items"
@@ -27,28 +31,55 @@ FAILURE_TTL = 7 * 86400  # failed jobs stay visible to operators for a week
 # A job whose worker died is abandoned; RQ requeues abandoned jobs only if they have
 # retries left. Item-level failures are retried by the task itself, not by this.
 JOB_RETRY = Retry(max=5, interval=[1, 5, 15, 30, 60])
+# RQ takes a job atomically (LMOVE into its intermediate list) only on Redis 6.2 or newer.
+MIN_REDIS_VERSION = (6, 2)
+# A job taken off the queue is registered as started within milliseconds; one that is
+# still unregistered this long after it was first seen was taken by a worker that died.
+STRANDED_AFTER = 15.0
 
 
 def queue(redis: Redis, name: str) -> Queue:
     return Queue(name, connection=redis, serializer=JSONSerializer)
 
 
-def worker_queues(redis: Redis) -> list[Queue]:
-    return [queue(redis, name) for name in names.WORKER_QUEUES]
+def redis_version_ok(version: str) -> bool:
+    """``version`` as INFO reports it, e.g. "7.0.15"."""
+    major, _, rest = version.partition(".")
+    minor = rest.partition(".")[0]
+    return (int(major), int(minor or 0)) >= MIN_REDIS_VERSION
 
 
-def enqueue_poll(redis: Redis, feed: dict[str, Any], settings: Settings) -> str:
-    """The job carries the feed's config, so workers need no copy of feeds.yaml."""
-    job = queue(redis, names.FEEDS_QUEUE).enqueue(
-        POLL_TASK,
-        feed,
-        job_timeout=int(settings.fetch.total_timeout + 60),
-        result_ttl=RESULT_TTL,
-        failure_ttl=FAILURE_TTL,
-        retry=JOB_RETRY,
-        description=f"poll feed {feed['name']}",
-    )
-    return str(job.id)
+def jobs_queue(redis: Redis) -> Queue:
+    """The one queue workers listen on (see ``constants.JOBS_QUEUE`` for why one)."""
+    return queue(redis, names.JOBS_QUEUE)
+
+
+def enqueue_polls(redis: Redis, feeds: Sequence[dict[str, Any]], settings: Settings) -> list[str]:
+    """One poll job per feed, in front of queued item jobs and in the order given.
+
+    Polls are cheap and new items wait on them, so they jump the queue; pushed to the
+    front in reverse, they keep their due order among themselves. Each job carries its
+    feed's config, so workers need no copy of feeds.yaml.
+    """
+    q = jobs_queue(redis)
+    ids = []
+    with redis.pipeline() as pipe:
+        pipe.multi()
+        for feed in reversed(feeds):
+            job = q.enqueue(
+                POLL_TASK,
+                feed,
+                job_timeout=int(settings.fetch.total_timeout + 60),
+                result_ttl=RESULT_TTL,
+                failure_ttl=FAILURE_TTL,
+                retry=JOB_RETRY,
+                description=f"poll feed {feed['name']}",
+                at_front=True,
+                pipeline=pipe,
+            )
+            ids.append(str(job.id))
+        pipe.execute()
+    return ids[::-1]
 
 
 def batches(entries: Sequence[Entry], size: int) -> list[list[Entry]]:
@@ -86,7 +117,7 @@ def enqueue_batches(
 
     Several items per job amortise RQ's per-job cost; the job fetches them concurrently.
     """
-    items_queue = queue(redis, names.ITEMS_QUEUE)
+    q = jobs_queue(redis)
     options: dict[str, Any] = {
         "job_timeout": int(settings.job_timeout),
         "result_ttl": RESULT_TTL,
@@ -104,9 +135,9 @@ def enqueue_batches(
         description = f"process {len(group)} item(s) from {source} (attempt {attempt})"
         if delay > 0:
             when = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=delay)
-            items_queue.enqueue_at(when, ITEMS_TASK, *args, description=description, **options)
+            q.enqueue_at(when, ITEMS_TASK, *args, description=description, **options)
         else:
-            items_queue.enqueue(ITEMS_TASK, *args, description=description, **options)
+            q.enqueue(ITEMS_TASK, *args, description=description, **options)
         count += 1
     return count
 
@@ -120,15 +151,18 @@ class Housekeeping:
     * Abandoned jobs (their worker died, so their lease lapsed) are requeued. RQ does this
       during worker maintenance, which an idle worker blocked on an empty queue runs only
       every few minutes; a crash-recovery bound needs it every few seconds.
+    * Stranded jobs (taken off the queue by a worker that died before it started them)
+      are put back; see ``requeue_stranded``.
     """
 
     def __init__(self, redis: Redis, *, reap_every: float = 5.0) -> None:
         self._redis = redis
         self._rq = RQScheduler(
-            list(names.WORKER_QUEUES), connection=redis, serializer=JSONSerializer, logging_level="WARNING"
+            [names.JOBS_QUEUE], connection=redis, serializer=JSONSerializer, logging_level="WARNING"
         )
         self._reap_every = reap_every
         self._next_reap = 0.0
+        self._taken_since: dict[str, float] = {}
 
     def run(self, now: float) -> None:
         self._rq.acquire_locks()
@@ -138,8 +172,47 @@ class Housekeeping:
             self._next_reap = now + self._reap_every
             # one sweeper at a time across all schedulers; the lock outlives a crashed holder briefly
             if self._redis.set(names.REAPER_LOCK_KEY, "1", nx=True, ex=max(1, int(self._reap_every))):
-                for q in worker_queues(self._redis):
-                    q.started_job_registry.cleanup()  # lapsed leases: retried (every job has retries)
+                q = jobs_queue(self._redis)
+                q.started_job_registry.cleanup()  # lapsed leases: retried (every job has retries)
+                self._taken_since = requeue_stranded(q, self._taken_since, now)
 
     def release(self) -> None:
         self._rq.release_locks()
+
+
+def requeue_stranded(q: Queue, taken_since: dict[str, float], now: float) -> dict[str, float]:
+    """Put back jobs that a worker took and never started, because it died in between.
+
+    A worker takes a job by moving it into RQ's intermediate list (one command) and
+    registers it as started a few milliseconds later. A job seen there, not started, on
+    sweeps ``STRANDED_AFTER`` seconds apart has lost its worker. ``taken_since`` maps
+    such jobs to when they were first seen; the updated map is returned. RQ's worker
+    maintenance would fail these jobs only after a minute, and only into their retries.
+    A slow worker that starts a job after all makes it run twice, which the exactly-once
+    emit makes harmless.
+    """
+    started = set(q.started_job_registry.get_job_ids(cleanup=False))
+    waiting = {
+        job_id: taken_since.get(job_id, now)
+        for job_id in q.intermediate_queue.get_job_ids()
+        if job_id not in started
+    }
+    for job_id, since in list(waiting.items()):
+        if now - since < STRANDED_AFTER:
+            continue
+        del waiting[job_id]
+        job = q.fetch_job(job_id)
+        # Not queued any more (it ran: only its entry here was left behind) or queued again
+        # by a retry: then the entry is just dropped.
+        queued_again = q.get_job_position(job_id) is not None
+        if job is not None and (job.get_status(refresh=False) != JobStatus.QUEUED or queued_again):
+            job = None
+        with q.connection.pipeline() as tx:  # one transaction: the job is always in one of the lists
+            tx.multi()  # explicit: RQ's enqueue on a pipeline expects to join a MULTI block
+            tx.lrem(q.intermediate_queue_key, 1, job_id)
+            if job is not None:
+                q.enqueue_job(job, pipeline=tx, at_front=True)
+            tx.execute()
+        if job is not None:
+            log.warning("job %s was taken by a worker that died before starting it; requeued", job_id)
+    return waiting

@@ -37,7 +37,7 @@ from urllib.robotparser import RobotFileParser
 from redis import Redis
 
 from workers import constants as names
-from workers.errors import FetchError, HostBusy, HTTPStatusError, RobotsDisallowed, RobotsUnavailable
+from workers.errors import FetchError, HostBusy, RobotsDisallowed, RobotsUnavailable
 from workers.fetch import Fetcher
 from workers.hosts import HostLimiter
 
@@ -153,13 +153,7 @@ def _fetch(fetcher: Fetcher, limiter: HostLimiter, where: str) -> tuple[bytes, i
             response = fetcher.get(where, max_bytes=MAX_BYTES, accept=ACCEPT)
     except HostBusy:
         raise  # our own congestion says nothing about the file: nothing to cache
-    except HTTPStatusError as exc:
-        if exc.transient:
-            log.warning("%s unreachable: %s", where, exc.reason)
-            return _ERROR + exc.reason.encode(), ERROR_TTL
-        log.info("%s: %s, so everything is allowed", where, exc.reason)
-        return _ALLOW, CACHE_TTL
-    except FetchError as exc:
+    except FetchError as exc:  # HTTP errors included: a 404 means no rules, a 503 try later
         if exc.transient:
             log.warning("%s unreachable: %s", where, exc.reason)
             return _ERROR + exc.reason.encode(), ERROR_TTL

@@ -92,13 +92,10 @@ class Scheduler:
                 log.info("feed %s removed from the schedule", name)
             self._synced = True
         self.redis.set(names.SCHEDULER_HEARTBEAT_KEY, f"{now:.3f}", ex=HEARTBEAT_TTL)
-        queued = []
-        for name in state.claim_due(self.redis, now):
-            feed = self.settings.feed(name)
-            if feed is None:  # removed by another scheduler's newer config
-                continue
-            queues.enqueue_poll(self.redis, dataclasses.asdict(feed), self.settings)
-            queued.append(name)
+        due = [self.settings.feed(name) for name in state.claim_due(self.redis, now)]
+        feeds = [f for f in due if f is not None]  # None: removed by another scheduler's newer config
+        queues.enqueue_polls(self.redis, [dataclasses.asdict(f) for f in feeds], self.settings)
+        queued = [f.name for f in feeds]
         if queued:
             log.debug("queued polls for %s", ", ".join(queued))
         return queued

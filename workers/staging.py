@@ -146,7 +146,7 @@ def _form_once(redis: Redis, tx: Any, settings: Settings, max_jobs: int, want: i
 
 def ready_target(redis: Redis) -> int:
     """How many item jobs to keep queued: a couple per registered item worker."""
-    workers = Worker.count(connection=redis, queue=queues.queue(redis, names.ITEMS_QUEUE))
+    workers = Worker.count(connection=redis, queue=queues.jobs_queue(redis))
     return max(MIN_READY, READY_PER_WORKER * workers)
 
 
@@ -154,7 +154,7 @@ def refill(redis: Redis, settings: Settings) -> int:
     """Top the item queue up to ``ready_target`` from staging; cheap when nothing is staged."""
     pipe = redis.pipeline(transaction=False)
     pipe.exists(names.STAGED_HOSTS_KEY)
-    pipe.llen(queues.queue(redis, names.ITEMS_QUEUE).key)
+    pipe.llen(queues.jobs_queue(redis).key)  # a queued poll counts too: it is taken first
     has_staged, queued = pipe.execute()
     if not has_staged:
         return 0
