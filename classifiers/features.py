@@ -36,10 +36,14 @@ def stem(word: str) -> str:
     return word
 
 
+def raw_tokens(text: str) -> list[str]:
+    """Lowercased words with digits folded to 0, before stemming."""
+    return _TOKEN.findall(_DIGITS.sub("0", text.lower().replace("\u2019", "'")))
+
+
 def tokenize(text: str) -> list[str]:
     """Lowercase, fold digits to 0 and stem; used as the TfidfVectorizer tokenizer."""
-    text = _DIGITS.sub("0", text.lower().replace("\u2019", "'"))
-    return [stem(t) for t in _TOKEN.findall(text)]
+    return [stem(t) for t in raw_tokens(text)]
 
 
 def analyze(text: str) -> list[str]:

@@ -9,16 +9,15 @@ cannot beat an MoU in the lead (weight 1.0).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from itertools import pairwise
 
 import numpy as np
 
 from classifiers import LABELS, OTHER, Document, Prediction
 from classifiers.base import BaseEstimator
-from classifiers.features import CUES, analyze, compile_cues, fired_cues, tokenize
+from classifiers.features import CUES, analyze, compile_cues, fired_cues
 from classifiers.headline import future_agreement, headline_label
+from classifiers.scoring import SentenceScorer
 from classifiers.segment import Segment, segment
 
 
@@ -67,6 +66,7 @@ class SegmentModel(BaseEstimator):
         self.coef_ = np.vstack([est.coef_.ravel() for est in linear.estimators_]).T.copy()
         self.intercept_ = np.asarray([est.intercept_[0] for est in linear.estimators_], dtype=np.float64)
         self.classes_ = np.asarray(LABELS)
+        self.__dict__.pop("_scorer", None)  # look-up tables of an earlier fit
         return self
 
     def _cue_matrix(self, X: Sequence[str]) -> np.ndarray:
@@ -79,90 +79,20 @@ class SegmentModel(BaseEstimator):
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
         """P(label | sentence) per label: TF-IDF (sublinear, l2) + cues, then a sigmoid per label.
 
-        The same features as ``fit`` (``analyze`` units, ``fired_cues``), found in one pass over
-        a sentence's tokens: bigrams are looked up word by word instead of being built as
-        strings, and cue phrases through an index instead of a set test per cue. Per-sentence
-        numpy calls cost more than the arithmetic, so weights are plain floats until one
-        ``bincount`` per label at the end.
+        The same features as ``fit``, computed for all sentences at once (see
+        ``classifiers.scoring``); the look-up tables are built on first use.
         """
-        unigrams, bigrams = self._term_index()
-        cue_words, cue_pairs, needs_second = self._cue_index()
-        idf = self._idf_list()
-        n_terms = len(self.terms_)
-        rows: list[int] = []
-        cols: list[int] = []
-        vals: list[float] = []
-        for i, text in enumerate(X):
-            tokens = tokenize(text)
-            counts: dict[int, int] = {}
-            hits: set[tuple[int, int]] = set()  # (cue, part) whose phrase occurs
-            for token in tokens:
-                term = unigrams.get(token)
-                if term is not None:
-                    counts[term] = counts.get(term, 0) + 1
-                hits.update(cue_words.get(token, ()))
-            for first, second in pairwise(tokens):
-                term = bigrams.get(first, {}).get(second)
-                if term is not None:
-                    counts[term] = counts.get(term, 0) + 1
-                hits.update(cue_pairs.get(first, {}).get(second, ()))
-            if counts:
-                weights = [(1.0 + math.log(n)) * idf[term] for term, n in counts.items()]
-                norm = math.sqrt(sum(w * w for w in weights))
-                rows += [i] * len(weights)
-                cols += counts.keys()
-                vals += [w / norm for w in weights]
-            fired = sorted(c for c, part in hits if part == 0 and (not needs_second[c] or (c, 1) in hits))
-            rows += [i] * len(fired)
-            cols += [n_terms + c for c in fired]
-            vals += [self.lexicon_weight] * len(fired)
-        r, c, v = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64), np.asarray(vals)
-        logits = np.tile(self.intercept_, (len(X), 1))
-        for j in range(logits.shape[1]):
-            logits[:, j] += np.bincount(r, weights=self.coef_[c, j] * v, minlength=len(X))
-        return 1.0 / (1.0 + np.exp(-logits))
-
-    def _term_index(self) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
-        """Unigram -> column and first word -> second word -> column (caches, not learned)."""
-        cached = getattr(self, "_index", None)
-        if cached is None or cached[2] != len(self.terms_):
-            unigrams: dict[str, int] = {}
-            bigrams: dict[str, dict[str, int]] = {}
-            for column, term in enumerate(self.terms_.tolist()):
-                first, _, second = term.partition(" ")
-                if second:
-                    bigrams.setdefault(first, {})[second] = column
-                else:
-                    unigrams[term] = column
-            cached = self._index = (unigrams, bigrams, len(self.terms_))
-        return cached[0], cached[1]
-
-    def _cue_index(
-        self,
-    ) -> tuple[dict[str, list[tuple[int, int]]], dict[str, dict[str, list[tuple[int, int]]]], list[bool]]:
-        """Cue phrases -> (cue, part) by word and by word pair, and which cues need a second part."""
-        cached = getattr(self, "_cues", None)
-        if cached is None:
-            words: dict[str, list[tuple[int, int]]] = {}
-            pairs: dict[str, dict[str, list[tuple[int, int]]]] = {}
-            compiled = compile_cues(CUES)
-            for cue, parts in enumerate(compiled):
-                for part, phrases in enumerate(parts):
-                    for phrase in phrases:
-                        first, _, second = phrase.partition(" ")
-                        if second:
-                            pairs.setdefault(first, {}).setdefault(second, []).append((cue, part))
-                        elif first:
-                            words.setdefault(first, []).append((cue, part))
-            cached = self._cues = (words, pairs, [bool(second) for _, second in compiled])
-        return cached
-
-    def _idf_list(self) -> list[float]:
-        """``idf_`` as Python floats (a cache, not a learned attribute): faster to index one by one."""
-        cached: list[float] | None = getattr(self, "_idf", None)
-        if cached is None or len(cached) != len(self.idf_):
-            cached = self._idf = self.idf_.tolist()
-        return cached
+        scorer = getattr(self, "_scorer", None)
+        if scorer is None:
+            scorer = self._scorer = SentenceScorer(
+                self.terms_.tolist(),
+                self.idf_,
+                self.coef_,
+                self.intercept_,
+                compile_cues(CUES),
+                self.lexicon_weight,
+            )
+        return scorer.proba(X)
 
     def predict(self, X: Sequence[str]) -> np.ndarray:
         return (self.predict_proba(X) >= 0.5).astype(np.int64)
