@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
+import os
+import socket
+import uuid
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from redis import Redis
+from redis.exceptions import WatchError
 from rq import Queue, Retry
 from rq.job import JobStatus
 from rq.scheduler import RQScheduler
@@ -20,6 +24,7 @@ from rq.serializers import JSONSerializer
 
 from workers import constants as names
 from workers.feeds import Entry
+from workers.rediscodec import text
 from workers.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -158,7 +163,11 @@ class Housekeeping:
     def __init__(self, redis: Redis, *, reap_every: float = 5.0) -> None:
         self._redis = redis
         self._rq = RQScheduler(
-            [names.JOBS_QUEUE], connection=redis, serializer=JSONSerializer, logging_level="WARNING"
+            [names.JOBS_QUEUE],
+            connection=redis,
+            serializer=JSONSerializer,
+            logging_level="WARNING",
+            name=f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}",
         )
         self._reap_every = reap_every
         self._next_reap = 0.0
@@ -171,13 +180,63 @@ class Housekeeping:
         if now >= self._next_reap:
             self._next_reap = now + self._reap_every
             # one sweeper at a time across all schedulers; the lock outlives a crashed holder briefly
+            if not self._rq.acquired_locks:
+                self._release_lock_of_dead_holder()
             if self._redis.set(names.REAPER_LOCK_KEY, "1", nx=True, ex=max(1, int(self._reap_every))):
                 q = jobs_queue(self._redis)
                 q.started_job_registry.cleanup()  # lapsed leases: retried (every job has retries)
                 self._taken_since = requeue_stranded(q, self._taken_since, now)
 
     def release(self) -> None:
+        """Give up RQ's lock and close the connection RQ's scheduler opened for itself."""
         self._rq.release_locks()
+        self._rq.connection.connection_pool.disconnect()
+
+    def _release_lock_of_dead_holder(self) -> None:
+        """RQ's lock on delayed jobs outlives a killed holder by a minute, and a restarted
+        daemon would wait that long to move due retries. When the holder was a process on
+        this host that no longer exists, the lock is released now."""
+        key = RQScheduler.get_locking_key(names.JOBS_QUEUE)
+        with self._redis.pipeline() as tx:
+            try:
+                tx.watch(key)
+                holder = tx.get(key)
+                if holder is None or not holder_is_gone(text(holder), self._rq.name, pid_alive):
+                    return
+                tx.multi()
+                tx.delete(key)
+                tx.execute()
+            except WatchError:  # taken or refreshed meanwhile: someone is alive
+                return
+        log.info("released the scheduler lock of %s: that process on this host is gone", text(holder))
+
+
+def holder_is_gone(holder: str, me: str, alive: Callable[[int], bool]) -> bool:
+    """Whether a lock held by ``holder`` ("host:pid:tag", as ``me``) belongs to a dead process.
+
+    Only a holder on this host can be checked; any doubt counts as alive. The same pid under
+    another tag is a previous life of this process slot (a container restarts as pid 1).
+    """
+    parts = holder.split(":")
+    if len(parts) != 3:  # not one of ours (stock RQ names its scheduler with a bare uuid)
+        return False
+    host, pid, _ = parts
+    my_host, my_pid, _ = me.split(":")
+    if host != my_host or not pid.isdigit():
+        return False
+    if pid == my_pid:
+        return holder != me
+    return not alive(int(pid))
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def requeue_stranded(q: Queue, taken_since: dict[str, float], now: float) -> dict[str, float]:
