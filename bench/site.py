@@ -16,7 +16,8 @@ Items are interleaved over the hosts (item k lives on host k % 4). With
 ``--release-rate R`` > 0, item k is "released" (first appears in its feed) at
 ``t0 + k / R``; with 0 every item is in the feed from the start. Page requests can be
 slowed by ``--latency`` seconds (feeds answer at once). ``GET /__stats`` on any host
-returns request counts and the peak number of page requests in flight per host.
+returns request counts and the peak and mean (over the host's first to last page
+request) number of page requests in flight per host.
 
 On start the process prints one JSON line to stdout (hosts, feed URLs, t0, items) and
 then serves until killed. ``build_pages`` is importable (the runner times extraction on
@@ -198,6 +199,9 @@ class SiteServer:
         self.repeats = 0
         self.inflight = {h: 0 for h in HOSTS}
         self.peak_inflight = {h: 0 for h in HOSTS}
+        # page-seconds in flight, and first start / last end, per host: mean pages in flight
+        self.busy = {h: 0.0 for h in HOSTS}
+        self.span: dict[str, list[float]] = {}
         self.seen: set[str] = set()
         self.servers: dict[str, ThreadingHTTPServer] = {}
         self.bases: dict[str, str] = {}
@@ -272,6 +276,11 @@ class SiteServer:
                             "feed_requests": site.feed_requests,
                             "repeated_pages": site.repeats,
                             "peak_inflight": site.peak_inflight,
+                            "mean_inflight": {
+                                h: round(site.busy[h] / (end - start), 2)
+                                for h, (start, end) in site.span.items()
+                                if end > start
+                            },
                         }
                     self._send(200, json.dumps(stats).encode(), "application/json")
                     return
@@ -286,13 +295,18 @@ class SiteServer:
                     site.seen.add(key)
                     site.inflight[host] += 1
                     site.peak_inflight[host] = max(site.peak_inflight[host], site.inflight[host])
+                started = time.monotonic()
                 try:
                     if site.latency > 0:
                         time.sleep(site.latency)
                     self._send(200, body, "text/html; charset=utf-8")
                 finally:
+                    ended = time.monotonic()
                     with site.lock:
                         site.inflight[host] -= 1
+                        site.busy[host] += ended - started
+                        span = site.span.setdefault(host, [started, ended])
+                        span[1] = ended
 
         return Handler
 

@@ -39,7 +39,7 @@ def queued_batches(redis: Redis) -> list[list[str]]:
 
 def test_compose_takes_hosts_in_turn_and_keeps_each_hosts_order() -> None:
     staged = {"a": ["a1", "a2", "a3", "a4"], "b": ["b1"], "c": ["c1", "c2"]}
-    batches, taken = staging.compose(staged, batch_size=3, max_batches=10)
+    batches, taken = staging.compose(staged, batch_size=3, max_batches=10, per_host=9)
     assert batches == [["a1", "b1", "c1"], ["a2", "c2", "a3"], ["a4"]]
     assert taken == {"a": 4, "b": 1, "c": 2}
 
@@ -47,17 +47,31 @@ def test_compose_takes_hosts_in_turn_and_keeps_each_hosts_order() -> None:
 def test_compose_carries_the_rotation_across_batches() -> None:
     """With more hosts than a batch holds, the next batch starts where the last one stopped."""
     staged = {h: [f"{h}1", f"{h}2"] for h in "abcde"}
-    batches, _ = staging.compose(staged, batch_size=3, max_batches=2)
+    batches, _ = staging.compose(staged, batch_size=3, max_batches=2, per_host=9)
     assert batches == [["a1", "b1", "c1"], ["d1", "e1", "a2"]]
 
 
 def test_compose_stops_at_max_batches_and_reports_only_what_it_took() -> None:
     staged = {"a": ["a1", "a2", "a3"], "b": ["b1", "b2", "b3"], "idle": []}
-    batches, taken = staging.compose(staged, batch_size=2, max_batches=2)
+    batches, taken = staging.compose(staged, batch_size=2, max_batches=2, per_host=9)
     assert batches == [["a1", "b1"], ["a2", "b2"]]
     assert taken == {"a": 2, "b": 2}
-    assert staging.compose({}, batch_size=2, max_batches=2) == ([], {})
-    assert staging.compose(staged, batch_size=2, max_batches=0) == ([], {})
+    assert staging.compose({}, batch_size=2, max_batches=2, per_host=9) == ([], {})
+    assert staging.compose(staged, batch_size=2, max_batches=0, per_host=9) == ([], {})
+
+
+def test_compose_takes_a_bounded_share_of_one_host_per_batch() -> None:
+    """With one host staged (the first feed polled at start-up), batches stay small, so no
+    worker is tied to that host's slots for long; hosts that gave their share go first next."""
+    staged = {"a": [f"a{i}" for i in range(1, 8)]}
+    batches, taken = staging.compose(staged, batch_size=16, max_batches=3, per_host=3)
+    assert batches == [["a1", "a2", "a3"]]  # short: one batch per call until more hosts have items
+    assert taken == {"a": 3}
+    batches, taken = staging.compose(staged, batch_size=3, max_batches=3, per_host=3)
+    assert batches == [["a1", "a2", "a3"], ["a4", "a5", "a6"], ["a7"]]
+    staged = {"a": ["a1", "a2", "a3", "a4"], "b": ["b1", "b2", "b3", "b4"], "c": ["c1"]}
+    batches, _ = staging.compose(staged, batch_size=4, max_batches=3, per_host=2)
+    assert batches == [["a1", "b1", "c1", "a2"], ["b2", "a3", "b3", "a4"], ["b4"]]
 
 
 # ------------------------------------------------------------------------------ against Redis

@@ -38,6 +38,9 @@ T = TypeVar("T")
 
 # Jobs kept ready per registered item worker: enough that a worker finishing a batch finds
 # the next one queued, few enough that batches are formed from what is staged by then.
+# Items one batch takes from one host, per request slot of that host: two rounds of its
+# slots keep a job's share of the host busy without tying the job to it.
+PAGES_PER_SLOT = 2
 READY_PER_WORKER = 2
 MIN_READY = 2
 _ATTEMPTS = 8  # optimistic transaction retries before leaving the rest to the next call
@@ -53,26 +56,37 @@ def stage(pipe: Any, entries: Sequence[Entry], now: float) -> None:
 
 
 def compose(
-    staged: Mapping[str, Sequence[T]], batch_size: int, max_batches: int
+    staged: Mapping[str, Sequence[T]], batch_size: int, max_batches: int, per_host: int
 ) -> tuple[list[list[T]], dict[str, int]]:
     """Batches of up to ``batch_size`` taken round-robin across hosts, in ``staged``'s order.
 
     Each batch takes one item per host in turn, so it spreads over as many hosts as have
-    items; each host's items keep their order. Also returns how many items were taken
-    from the front of each host's list. Pure: the caller moves what was taken.
+    items, and at most ``per_host`` from any one host: when few hosts have items, batches
+    are small rather than long queues of one slow host's pages, which would hold every
+    worker on that host's request slots while other hosts' items wait (they arrive a
+    moment later, at start-up, from the next feed's poll). Each host's items keep their
+    order. A batch that comes out short ends the call for the same reason. Also returns
+    how many items were taken from the front of each host's list.
+    Pure: the caller moves what was taken.
     """
     rotation = deque(host for host, items in staged.items() if items)
     taken = dict.fromkeys(rotation, 0)
     batches: list[list[T]] = []
     while rotation and len(batches) < max_batches:
         batch: list[T] = []
+        in_batch: dict[str, int] = {}
+        resting: list[str] = []  # hosts that gave this batch its share: first in line next time
         while rotation and len(batch) < batch_size:
             host = rotation.popleft()  # the rotation carries on across batches
             batch.append(staged[host][taken[host]])
             taken[host] += 1
+            in_batch[host] = in_batch.get(host, 0) + 1
             if taken[host] < len(staged[host]):
-                rotation.append(host)
+                (resting if in_batch[host] >= per_host else rotation).append(host)
+        rotation.extend(resting)
         batches.append(batch)
+        if len(batch) < batch_size:
+            break  # too few hosts to fill a batch: the next call may have more (a poll lands)
     return batches, {h: n for h, n in taken.items() if n}
 
 
@@ -103,7 +117,10 @@ def _form_once(redis: Redis, tx: Any, settings: Settings, max_jobs: int, want: i
         read.llen(names.staged_key(host))
     lengths = dict(zip(hosts, (int(n) for n in read.execute()), strict=True))
     plan, taken = compose(
-        {h: [(h, k) for k in range(min(n, want))] for h, n in lengths.items()}, settings.batch_size, max_jobs
+        {h: [(h, k) for k in range(min(n, want))] for h, n in lengths.items()},
+        settings.batch_size,
+        max_jobs,
+        per_host=PAGES_PER_SLOT * settings.per_host_concurrency,
     )
     for host, n in taken.items():
         read.lrange(names.staged_key(host), 0, n - 1)
