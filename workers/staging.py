@@ -4,8 +4,8 @@ Why: a feed's items mostly live on the feed's own host, and a host allows only
 ``fetch.per_host_concurrency`` requests in flight. Batches cut from one poll's entries
 would keep a worker on one host with a couple of pages in flight, however many other
 hosts have work waiting. So batches are formed late, when the item queue runs short,
-by taking items round-robin across every host with staged items: one job then keeps
-several hosts busy, and a slow host cannot hold the whole pool.
+by taking items round-robin across every host with staged items, a bounded share from
+each: one job then keeps several hosts busy, and a slow host cannot hold the whole pool.
 
 Guarantees: a poll stages its new entries in the transaction that marks them seen, and
 forming a batch moves items from their staging lists into an RQ job in one optimistic
