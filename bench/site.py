@@ -295,7 +295,8 @@ class SiteServer:
                     site.seen.add(key)
                     site.inflight[host] += 1
                     site.peak_inflight[host] = max(site.peak_inflight[host], site.inflight[host])
-                started = time.monotonic()
+                    started = time.monotonic()
+                    site.span.setdefault(host, [started, started])
                 try:
                     if site.latency > 0:
                         time.sleep(site.latency)
@@ -305,8 +306,7 @@ class SiteServer:
                     with site.lock:
                         site.inflight[host] -= 1
                         site.busy[host] += ended - started
-                        span = site.span.setdefault(host, [started, ended])
-                        span[1] = ended
+                        site.span[host][1] = max(site.span[host][1], ended)
 
         return Handler
 

@@ -82,8 +82,8 @@ class SegmentModel(BaseEstimator):
         The same features as ``fit``, computed for all sentences at once (see
         ``classifiers.scoring``); the look-up tables are built on first use.
         """
-        scorer = getattr(self, "_scorer", None)
-        if scorer is None:
+        scorer: SentenceScorer | None = getattr(self, "_scorer", None)
+        if scorer is None or scorer.lexicon_weight != self.lexicon_weight:  # set_params since
             scorer = self._scorer = SentenceScorer(
                 self.terms_.tolist(),
                 self.idf_,

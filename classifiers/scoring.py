@@ -33,6 +33,7 @@ class SentenceScorer:
         lexicon_weight: float,
     ) -> None:
         self._idf, self._coef, self._intercept = idf, coef, intercept
+        self.lexicon_weight = lexicon_weight
         self._n_terms = len(terms)
         self._cue_coef = lexicon_weight * coef[len(terms) :]
         self._words: dict[str, int] = {}  # stemmed word -> id (0: not in any term or cue)

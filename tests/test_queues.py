@@ -3,9 +3,6 @@ taking it and starting it is put back (RQ itself would lose it or fail it)."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
 import time
 
 from redis import Redis
@@ -111,36 +108,32 @@ def test_redis_older_than_6_2_is_refused() -> None:
     assert queues.redis_version_ok("6.2.14") and queues.redis_version_ok("7.0.15")
     assert queues.redis_version_ok("10.0")
     assert not queues.redis_version_ok("6.0.20") and not queues.redis_version_ok("5.0.7")
+    assert not queues.redis_version_ok("unknown") and not queues.redis_version_ok("7")
 
 
-def test_a_lock_holder_is_gone_only_when_provably_dead() -> None:
-    me = "box:100:aaaa"
-    dead, alive = (lambda pid: False), (lambda pid: True)
-    assert queues.holder_is_gone("box:200:bbbb", me, dead)
-    assert not queues.holder_is_gone("box:200:bbbb", me, alive)
-    assert not queues.holder_is_gone("other:200:bbbb", me, dead)  # another host: cannot tell
-    assert not queues.holder_is_gone("0123456789abcdef", me, dead)  # stock RQ's bare uuid
-    assert queues.holder_is_gone("box:100:cccc", me, alive)  # our pid, another life (container pid 1)
-    assert not queues.holder_is_gone(me, me, dead)
+def test_only_pressroom_schedulers_locks_are_ever_released() -> None:
+    assert queues.is_pressroom_scheduler("box:100:aaaa")
+    assert not queues.is_pressroom_scheduler("0123456789abcdef")  # stock RQ's bare uuid: waited out
+    assert not queues.is_pressroom_scheduler("box:x:aaaa") and not queues.is_pressroom_scheduler("box::a")
 
 
-def test_the_scheduler_lock_of_a_killed_daemon_is_taken_over_at_once(redis: Redis) -> None:
+def test_the_scheduler_lock_of_a_stopped_scheduler_is_taken_over(redis: Redis) -> None:
     """Without this a restarted daemon waits out the dead holder's 61 s lock before due
     retries move (measured: the whole-daemon SIGKILL test recovered in 63 s)."""
     key = RQScheduler.get_locking_key(names.JOBS_QUEUE)
-    gone = subprocess.Popen(["true"])
-    gone.wait()
-    redis.set(key, f"{socket.gethostname()}:{gone.pid}:dead", ex=61)
+    redis.set(key, "box:4242:dead", ex=61)  # its "alive" key has lapsed (never set here)
     housekeeping = queues.Housekeeping(redis)
-    housekeeping.run(time.time())  # finds the holder gone and releases its lock
+    housekeeping.run(time.time())  # finds the holder stopped and releases its lock
     housekeeping.run(time.time())  # takes the lock
     holder = redis.get(key)
     assert holder is not None and holder.decode() == housekeeping._rq.name
     housekeeping.release()
+    assert not redis.exists(names.scheduler_alive_key(housekeeping._rq.name))
 
-    redis.set(key, f"{socket.gethostname()}:{os.getppid()}:alive", ex=61)  # a live process holds it
+    redis.set(key, "box:1:alive", ex=61)  # a running scheduler (another host, or pid 1 elsewhere)
+    redis.set(names.scheduler_alive_key("box:1:alive"), "1", ex=10)
     other = queues.Housekeeping(redis)
     other.run(time.time())
     other.run(time.time())
     other.release()
-    assert redis.get(key) == f"{socket.gethostname()}:{os.getppid()}:alive".encode()
+    assert redis.get(key) == b"box:1:alive"

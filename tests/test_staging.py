@@ -62,7 +62,7 @@ def test_compose_stops_at_max_batches_and_reports_only_what_it_took() -> None:
 
 def test_compose_takes_a_bounded_share_of_one_host_per_batch() -> None:
     """With one host staged (the first feed polled at start-up), batches stay small, so no
-    worker is tied to that host's slots for long; hosts that gave their share go first next."""
+    worker is tied to that host's slots for long; a host that gave its share waits its turn."""
     staged = {"a": [f"a{i}" for i in range(1, 8)]}
     batches, taken = staging.compose(staged, batch_size=16, max_batches=3, per_host=3)
     assert batches == [["a1", "a2", "a3"]]  # short: one batch per call until more hosts have items

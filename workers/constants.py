@@ -28,6 +28,7 @@ STAGED_HOSTS_KEY = f"{PREFIX}:staged-hosts"
 SCHEDULE_KEY = f"{PREFIX}:schedule"  # ZSET feed name -> next due time (epoch seconds)
 FEED_STATE_PREFIX = f"{PREFIX}:feed:"  # HASH per feed: etag, last poll, errors, ...
 SCHEDULER_HEARTBEAT_KEY = f"{PREFIX}:scheduler:heartbeat"
+SCHEDULER_ALIVE_PREFIX = f"{PREFIX}:scheduler:alive:"  # + RQ scheduler name: STRING with a short TTL
 REAPER_LOCK_KEY = f"{PREFIX}:reaper:lock"  # one abandoned-job sweep at a time
 
 # Identity and idempotence.
@@ -46,6 +47,10 @@ OUTAGE_KEY = f"{PREFIX}:outage"  # STRING epoch the current network outage was r
 
 def host_key(host: str, part: str) -> str:
     return f"{HOST_PREFIX}{host}:{part}"
+
+
+def scheduler_alive_key(scheduler_name: str) -> str:
+    return f"{SCHEDULER_ALIVE_PREFIX}{scheduler_name}"
 
 
 def staged_key(host: str) -> str:

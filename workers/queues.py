@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 import socket
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from redis import Redis
@@ -38,6 +39,7 @@ FAILURE_TTL = 7 * 86400  # failed jobs stay visible to operators for a week
 JOB_RETRY = Retry(max=5, interval=[1, 5, 15, 30, 60])
 # RQ takes a job atomically (LMOVE into its intermediate list) only on Redis 6.2 or newer.
 MIN_REDIS_VERSION = (6, 2)
+SCHEDULER_ALIVE_TTL = 10  # seconds a scheduler's "alive" key outlives its last tick
 # A job taken off the queue is registered as started within milliseconds; one that is
 # still unregistered this long after it was first seen was taken by a worker that died.
 STRANDED_AFTER = 15.0
@@ -48,10 +50,10 @@ def queue(redis: Redis, name: str) -> Queue:
 
 
 def redis_version_ok(version: str) -> bool:
-    """``version`` as INFO reports it, e.g. "7.0.15"."""
-    major, _, rest = version.partition(".")
-    minor = rest.partition(".")[0]
-    return (int(major), int(minor or 0)) >= MIN_REDIS_VERSION
+    """``version`` as INFO reports it, e.g. "7.0.15"; one that does not start with
+    major.minor numbers is refused too (the caller names the version it got)."""
+    found = re.match(r"(\d+)\.(\d+)", version)
+    return found is not None and (int(found[1]), int(found[2])) >= MIN_REDIS_VERSION
 
 
 def jobs_queue(redis: Redis) -> Queue:
@@ -172,71 +174,61 @@ class Housekeeping:
         self._reap_every = reap_every
         self._next_reap = 0.0
         self._taken_since: dict[str, float] = {}
+        self._last_sweep = float("-inf")
 
     def run(self, now: float) -> None:
+        # "alive" outlives a stalled tick; only a scheduler whose key lapsed loses its lock
+        self._redis.set(names.scheduler_alive_key(self._rq.name), "1", ex=SCHEDULER_ALIVE_TTL)
         self._rq.acquire_locks()
         if self._rq.acquired_locks:
             self._rq.enqueue_scheduled_jobs()
         if now >= self._next_reap:
             self._next_reap = now + self._reap_every
-            # one sweeper at a time across all schedulers; the lock outlives a crashed holder briefly
             if not self._rq.acquired_locks:
                 self._release_lock_of_dead_holder()
+            # one sweeper at a time across all schedulers; the lock outlives a crashed holder briefly
             if self._redis.set(names.REAPER_LOCK_KEY, "1", nx=True, ex=max(1, int(self._reap_every))):
                 q = jobs_queue(self._redis)
                 q.started_job_registry.cleanup()  # lapsed leases: retried (every job has retries)
+                if now - self._last_sweep > 2 * self._reap_every:
+                    self._taken_since = {}  # other schedulers swept meanwhile: old sightings mislead
                 self._taken_since = requeue_stranded(q, self._taken_since, now)
+                self._last_sweep = now
 
     def release(self) -> None:
         """Give up RQ's lock and close the connection RQ's scheduler opened for itself."""
         self._rq.release_locks()
+        self._redis.delete(names.scheduler_alive_key(self._rq.name))
         self._rq.connection.connection_pool.disconnect()
 
     def _release_lock_of_dead_holder(self) -> None:
         """RQ's lock on delayed jobs outlives a killed holder by a minute, and a restarted
-        daemon would wait that long to move due retries. When the holder was a process on
-        this host that no longer exists, the lock is released now."""
+        daemon would wait that long to move due retries. A pressroom scheduler keeps an
+        "alive" key while it runs; when the holder's has lapsed, its lock is released now.
+        A holder that is not a pressroom scheduler (a stock RQ one) is waited out."""
         key = RQScheduler.get_locking_key(names.JOBS_QUEUE)
         with self._redis.pipeline() as tx:
             try:
                 tx.watch(key)
                 holder = tx.get(key)
-                if holder is None or not holder_is_gone(text(holder), self._rq.name, pid_alive):
+                if holder is None or not is_pressroom_scheduler(text(holder)):
+                    return
+                alive = names.scheduler_alive_key(text(holder))
+                tx.watch(alive)
+                if tx.exists(alive):
                     return
                 tx.multi()
                 tx.delete(key)
                 tx.execute()
-            except WatchError:  # taken or refreshed meanwhile: someone is alive
+            except WatchError:  # taken, refreshed or declared alive meanwhile
                 return
-        log.info("released the scheduler lock of %s: that process on this host is gone", text(holder))
+        log.info("released the scheduler lock of %s: that scheduler has stopped", text(holder))
 
 
-def holder_is_gone(holder: str, me: str, alive: Callable[[int], bool]) -> bool:
-    """Whether a lock held by ``holder`` ("host:pid:tag", as ``me``) belongs to a dead process.
-
-    Only a holder on this host can be checked; any doubt counts as alive. The same pid under
-    another tag is a previous life of this process slot (a container restarts as pid 1).
-    """
-    parts = holder.split(":")
-    if len(parts) != 3:  # not one of ours (stock RQ names its scheduler with a bare uuid)
-        return False
-    host, pid, _ = parts
-    my_host, my_pid, _ = me.split(":")
-    if host != my_host or not pid.isdigit():
-        return False
-    if pid == my_pid:
-        return holder != me
-    return not alive(int(pid))
-
-
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        return True
-    return True
+def is_pressroom_scheduler(name: str) -> bool:
+    """Names pressroom gives its RQ schedulers: host:pid:tag (stock RQ uses a bare uuid)."""
+    parts = name.split(":")
+    return len(parts) == 3 and parts[1].isdigit() and all(parts)
 
 
 def requeue_stranded(q: Queue, taken_since: dict[str, float], now: float) -> dict[str, float]:
@@ -247,8 +239,7 @@ def requeue_stranded(q: Queue, taken_since: dict[str, float], now: float) -> dic
     sweeps ``STRANDED_AFTER`` seconds apart has lost its worker. ``taken_since`` maps
     such jobs to when they were first seen; the updated map is returned. RQ's worker
     maintenance would fail these jobs only after a minute, and only into their retries.
-    A slow worker that starts a job after all makes it run twice, which the exactly-once
-    emit makes harmless.
+    Each requeue re-checks under WATCH, so a worker that starts the job meanwhile wins.
     """
     started = set(q.started_job_registry.get_job_ids(cleanup=False))
     waiting = {
@@ -260,18 +251,33 @@ def requeue_stranded(q: Queue, taken_since: dict[str, float], now: float) -> dic
         if now - since < STRANDED_AFTER:
             continue
         del waiting[job_id]
-        job = q.fetch_job(job_id)
-        # Not queued any more (it ran: only its entry here was left behind) or queued again
-        # by a retry: then the entry is just dropped.
-        queued_again = q.get_job_position(job_id) is not None
-        if job is not None and (job.get_status(refresh=False) != JobStatus.QUEUED or queued_again):
-            job = None
-        with q.connection.pipeline() as tx:  # one transaction: the job is always in one of the lists
-            tx.multi()  # explicit: RQ's enqueue on a pipeline expects to join a MULTI block
-            tx.lrem(q.intermediate_queue_key, 1, job_id)
-            if job is not None:
-                q.enqueue_job(job, pipeline=tx, at_front=True)
-            tx.execute()
-        if job is not None:
+        if _requeue_if_stranded(q, job_id):
             log.warning("job %s was taken by a worker that died before starting it; requeued", job_id)
     return waiting
+
+
+def _requeue_if_stranded(q: Queue, job_id: str) -> bool:
+    """Requeue ``job_id`` (at the front) if it is still taken and unstarted; else drop its
+    leftover entry when it ran or was queued again by a retry. One WATCHed transaction."""
+    intermediate = q.intermediate_queue
+    job_key = q.job_class.key_for(job_id)
+    with q.connection.pipeline() as tx:
+        try:
+            tx.watch(q.intermediate_queue_key, job_key, q.started_job_registry.key, q.key)
+            if job_id in q.started_job_registry:
+                return False  # started after all: its lease covers it now
+            job = q.fetch_job(job_id)
+            requeue = (
+                job is not None
+                and job.get_status(refresh=False) == JobStatus.QUEUED
+                and q.get_job_position(job_id) is None
+            )
+            tx.multi()  # explicit: RQ's enqueue on a pipeline expects to join a MULTI block
+            tx.lrem(q.intermediate_queue_key, 1, job_id)
+            tx.delete(intermediate.get_first_seen_key(job_id))  # RQ's own stuck-job clock
+            if requeue and job is not None:
+                q.enqueue_job(job, pipeline=tx, at_front=True)
+            tx.execute()
+        except WatchError:  # a worker took, started or finished something meanwhile: next sweep
+            return False
+    return requeue

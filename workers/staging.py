@@ -75,7 +75,7 @@ def compose(
     while rotation and len(batches) < max_batches:
         batch: list[T] = []
         in_batch: dict[str, int] = {}
-        resting: list[str] = []  # hosts that gave this batch its share: first in line next time
+        resting: list[str] = []  # hosts that gave this batch its share: behind the others next time
         while rotation and len(batch) < batch_size:
             host = rotation.popleft()  # the rotation carries on across batches
             batch.append(staged[host][taken[host]])
