@@ -259,25 +259,22 @@ def requeue_stranded(q: Queue, taken_since: dict[str, float], now: float) -> dic
 def _requeue_if_stranded(q: Queue, job_id: str) -> bool:
     """Requeue ``job_id`` (at the front) if it is still taken and unstarted; else drop its
     leftover entry when it ran or was queued again by a retry. One WATCHed transaction."""
-    intermediate = q.intermediate_queue
-    job_key = q.job_class.key_for(job_id)
     with q.connection.pipeline() as tx:
         try:
-            tx.watch(q.intermediate_queue_key, job_key, q.started_job_registry.key, q.key)
+            tx.watch(q.intermediate_queue_key, q.job_class.key_for(job_id), q.started_job_registry.key, q.key)
             if job_id in q.started_job_registry:
                 return False  # started after all: its lease covers it now
             job = q.fetch_job(job_id)
-            requeue = (
-                job is not None
-                and job.get_status(refresh=False) == JobStatus.QUEUED
-                and q.get_job_position(job_id) is None
-            )
+            if job is not None and (
+                job.get_status(refresh=False) != JobStatus.QUEUED or q.get_job_position(job_id) is not None
+            ):
+                job = None  # it ran, or a retry queued it again: only the leftover entry goes
             tx.multi()  # explicit: RQ's enqueue on a pipeline expects to join a MULTI block
             tx.lrem(q.intermediate_queue_key, 1, job_id)
-            tx.delete(intermediate.get_first_seen_key(job_id))  # RQ's own stuck-job clock
-            if requeue and job is not None:
+            tx.delete(q.intermediate_queue.get_first_seen_key(job_id))  # RQ's own stuck-job clock
+            if job is not None:
                 q.enqueue_job(job, pipeline=tx, at_front=True)
             tx.execute()
         except WatchError:  # a worker took, started or finished something meanwhile: next sweep
             return False
-    return requeue
+    return job is not None

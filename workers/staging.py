@@ -36,11 +36,11 @@ from workers.settings import Settings
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-# Jobs kept ready per registered item worker: enough that a worker finishing a batch finds
-# the next one queued, few enough that batches are formed from what is staged by then.
 # Items one batch takes from one host, per request slot of that host: two rounds of its
 # slots keep a job's share of the host busy without tying the job to it.
 PAGES_PER_SLOT = 2
+# Jobs kept ready per registered item worker: enough that a worker finishing a batch finds
+# the next one queued, few enough that batches are formed from what is staged by then.
 READY_PER_WORKER = 2
 MIN_READY = 2
 _ATTEMPTS = 8  # optimistic transaction retries before leaving the rest to the next call

@@ -45,13 +45,14 @@ def collect(redis: Redis, settings: Settings) -> dict[str, Any]:
         )
     # broken feeds first, then those waiting out a network outage
     feeds.sort(key=lambda f: (f["errors"] == 0, not f["outage"], f["name"]))
-    queue_info = {}
     q = queues.jobs_queue(redis)
-    queue_info[q.name] = {
-        "queued": q.count,
-        "running": q.started_job_registry.count,
-        "scheduled": q.scheduled_job_registry.count,
-        "failed": q.failed_job_registry.count,
+    queue_info = {
+        q.name: {
+            "queued": q.count,
+            "running": q.started_job_registry.count,
+            "scheduled": q.scheduled_job_registry.count,
+            "failed": q.failed_job_registry.count,
+        }
     }
     staged, staged_hosts = staging.staged_items(redis)
     return {
