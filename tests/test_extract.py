@@ -16,7 +16,7 @@ import pytest
 
 from tests.textcheck import leaked_boilerplate, word_recall
 from workers.errors import ExtractError
-from workers.extract import Article, extract_article
+from workers.extract import Article, drop_discarded_elements, extract_article, prune_boilerplate
 from workers.text import DROPPED_CHARS, clean_text
 
 SITE = Path(__file__).parent / "resources" / "site"
@@ -90,6 +90,53 @@ def test_str_input_matches_bytes() -> None:
     from_bytes = extract_article(page_bytes(path), f"{BASE}/{path}")
     from_str = extract_article(page_bytes(path).decode("utf-8"), f"{BASE}/{path}")
     assert from_str == from_bytes
+
+
+def test_str_with_xml_declaration_is_parsed() -> None:
+    """lxml refuses a str that declares an encoding; its UTF-8 bytes are parsed instead."""
+    paragraph = "The port authority opened a second cruise terminal on the southern shore this week. " * 4
+    html = (
+        '<?xml version="1.0" encoding="iso-8859-1"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><head>'
+        f"<title>Terminal opens</title></head><body><article><h1>Terminal opens</h1><p>{paragraph}</p>"
+        f"<p>Caf\u00e9 owners welcomed it. {paragraph}</p></article></body></html>"
+    )
+    article = extract_article(html, "http://example.test/terminal")
+    assert "southern shore" in article.text
+    assert "Caf\u00e9 owners" in article.text
+    assert article.title == "Terminal opens"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_dropping_what_trafilatura_discards_changes_nothing(path: str) -> None:
+    """The early drop only saves trafilatura work: its text is the same with or without it."""
+    from trafilatura import bare_extraction, load_html
+
+    from workers.extract import TRAFILATURA_OPTIONS
+
+    def text(drop: bool) -> str:
+        tree = load_html(page_bytes(path))
+        prune_boilerplate(tree)
+        if drop:
+            drop_discarded_elements(tree)
+        doc = bare_extraction(tree, url=f"{BASE}/{path}", fast=True, **TRAFILATURA_OPTIONS)
+        assert doc is not None
+        return str(doc.text)
+
+    assert text(drop=True) == text(drop=False)
+
+
+def test_drop_keeps_json_ld_and_tail_text() -> None:
+    from lxml import html as lxml_html
+
+    tree = lxml_html.document_fromstring(
+        "<html><head><script>var a=1;</script><script type='application/ld+json'>{}</script>"
+        "<style>p{}</style></head><body><nav>Menu</nav>after nav<p>Kept<svg><path/></svg> tail</p>"
+        "<aside>Side</aside><footer>Foot</footer>end</body></html>"
+    )
+    drop_discarded_elements(tree)
+    assert [s.get("type") for s in tree.iter("script")] == ["application/ld+json"]
+    assert not list(tree.iter("style", "nav", "svg", "aside", "footer"))
+    assert tree.body.text_content() == "after navKept tailend"
 
 
 # ---------------------------------------------------------------------------- failures
