@@ -206,6 +206,35 @@ def test_minimal_valid_page() -> None:
     assert article.author == ""
 
 
+@pytest.mark.parametrize(
+    ("head", "html_attr", "expected"),
+    [
+        ("<meta property='og:locale' content='en_GB'>", "", "en-GB"),
+        (
+            "<meta property='og:locale' content='fr_FR'><meta http-equiv='Content-Language' content='de'>",
+            "",
+            "de",
+        ),
+        ("<meta http-equiv='CONTENT-LANGUAGE' content='zh-HK'>", "", "zh-HK"),
+        (
+            "<meta http-equiv='content-language' content='not a tag!'><meta property='og:locale' content='it'>",
+            "",
+            "it",
+        ),
+        ("<meta property='og:locale' content='en_GB'>", " lang='ja'", "ja"),
+        ("<meta name='description' content='x'>", "", ""),
+    ],
+)
+def test_page_language(head: str, html_attr: str, expected: str) -> None:
+    """The <html lang> first, then Content-Language, then og:locale; malformed values skipped."""
+    paragraph = "The museum extended its opening hours for the winter exhibition season this year. " * 4
+    html = (
+        f"<html{html_attr}><head><title>Hours</title>{head}</head><body><article><h1>Hours</h1>"
+        f"<p>{paragraph}</p><p>{paragraph}</p></article></body></html>"
+    )
+    assert extract_article(html, "http://example.test/hours").lang == expected
+
+
 # ---------------------------------------------------------------------------- clean_text
 
 
@@ -229,6 +258,27 @@ def test_clean_text_drops_exactly_controls_surrogates_private_use_and_invisibles
         if ch in "\n\t" or (unicodedata.category(ch) not in ("Cc", "Cs", "Co") and ch not in invisible)
     )
     assert DROPPED_CHARS.sub("", every) == keep
+
+
+def test_clean_text_whitespace_matches_the_line_by_line_rule() -> None:
+    """The whole-text regexes against the plain rule, on random mixes of whitespace and text:
+    per line, every run of horizontal whitespace becomes one space and the ends are trimmed."""
+    import random
+
+    from workers import text as text_module
+
+    def by_line(value: str) -> str:
+        return "\n".join(re.sub(r"[^\S\n\t]+", " ", line).strip(" ") for line in value.split("\n"))
+
+    def whole(value: str) -> str:
+        spaced = text_module._H_SPACE_RE.sub(" ", value)
+        return text_module._SPACE_AROUND_NL_RE.sub("\n", spaced).strip(" ")
+
+    pieces = ["a", "bc", " ", "  ", "\n", "\t", "\x0b", "\x0c", "\x85", "\xa0", "\u2003", "\u3000", " \n "]
+    rng = random.Random(7)
+    for _ in range(20_000):
+        value = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
+        assert whole(value) == by_line(value), repr(value)
 
 
 def test_clean_text_keeps_comparisons() -> None:

@@ -170,13 +170,16 @@ def _looks_like_html(data: bytes) -> bool:
 
 def _page_lang(tree: HtmlElement) -> str:
     """Language declared by the page itself; trafilatura only guesses it with extra packages."""
+    declared_in_meta = []
+    for meta in tree.iter("meta"):  # in document order, as an XPath would give them
+        if (meta.get("http-equiv") or "").lower() == "content-language":
+            declared_in_meta.append((0, meta.get("content")))
+        elif meta.get("property") == "og:locale":
+            declared_in_meta.append((1, meta.get("content")))
     candidates = [
         tree.get("lang"),
         tree.get("{http://www.w3.org/XML/1998/namespace}lang"),
-        *tree.xpath(
-            "//meta[translate(@http-equiv,'CONTENT-LANGUAGE','content-language')='content-language']/@content"
-        ),
-        *tree.xpath("//meta[@property='og:locale']/@content"),
+        *(value for _, value in sorted(declared_in_meta, key=lambda found: found[0])),
     ]
     for value in candidates:
         value = str(value or "").strip().replace("_", "-")

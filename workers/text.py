@@ -26,7 +26,10 @@ DROPPED_CHARS = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd"
     "\u200b\u200c\u200d\u2060\ufeff\u00ad]"
 )
-_H_SPACE_RE = re.compile(r"[^\S\n\t]+")
+# Runs of horizontal whitespace (not newline or tab) that are not already one plain space:
+# a lone space, by far the most common run, is not matched, so costs no replacement.
+_H_SPACE_RE = re.compile(r"[^\S\n\t ][^\S\n\t]*| [^\S\n\t]+")
+_SPACE_AROUND_NL_RE = re.compile(r" \n ?|\n ")  # after _H_SPACE_RE: at most one space either side
 _MANY_NL_RE = re.compile(r"\n{3,}")
 
 
@@ -45,12 +48,13 @@ def clean_text(value: str, max_chars: int) -> str:
     """
     if max_chars <= 0 or not value:
         return ""
-    text = _strip_tags(value)
-    text = html_lib.unescape(text)
-    text = _strip_tags(text)  # markup that was entity-escaped once
+    # each step only when its trigger character is there (articles rarely have either)
+    text = _strip_tags(value) if "<" in value else value
+    text = html_lib.unescape(text) if "&" in text else text
+    text = _strip_tags(text) if "<" in text else text  # markup that was entity-escaped or nested
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = DROPPED_CHARS.sub("", text)
-    text = "\n".join(_H_SPACE_RE.sub(" ", line).strip(" ") for line in text.split("\n"))
+    text = _SPACE_AROUND_NL_RE.sub("\n", _H_SPACE_RE.sub(" ", text)).strip(" ")  # one space between words
     text = _MANY_NL_RE.sub("\n\n", text).strip()
     if len(text) <= max_chars:
         return text
