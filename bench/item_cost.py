@@ -7,8 +7,9 @@ with ``workers.tasks.poll_feed``, then runs every ``process_items`` job here, on
 another, as a worker process would (same context, fetch threads, limiter and emitter).
 CPU time is split by wrapping the stages in thread CPU clocks: trafilatura's
 ``bare_extraction``, the rest of ``extract_article`` (parse, metadata, pruning, text
-cleaning), the classifier, and everything else (fetching, politeness, Redis, logging).
-RQ's own per-job bookkeeping is not included. Only loopback addresses are contacted.
+cleaning), the classifier, and everything else (fetching, politeness, Redis, logging);
+of the last, the fetch threads' share and the HTTP requests' share are given too. RQ's
+own per-job bookkeeping is not included. Only loopback addresses are contacted.
 """
 
 from __future__ import annotations
@@ -56,10 +57,14 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="pressroom-item-cost-"))
     redis_proc, redis_url = pb.start_redis(work)
     site_proc, info = pb.start_site(args.items, 0.0, 0.0, 0)
-    spent = dict.fromkeys(("trafilatura", "extract_article", "classifier"), 0.0)
+    from workers.fetch import Fetcher
+
+    spent = dict.fromkeys(("trafilatura", "extract_article", "classifier", "fetch_thread", "http"), 0.0)
     tasks.extract_article = _timed(spent, "extract_article", tasks.extract_article)
     extract.bare_extraction = _timed(spent, "trafilatura", extract.bare_extraction)
     PressReleaseClassifier.predict = _timed(spent, "classifier", PressReleaseClassifier.predict)
+    tasks._fetch = _timed(spent, "fetch_thread", tasks._fetch)  # robots.txt, host slot, request
+    Fetcher.get = _timed(spent, "http", Fetcher.get)
     try:
         redis = Redis.from_url(redis_url)
         with worker_context(redis_url, classify=True):
@@ -80,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         "rest of extract_article": spent["extract_article"] - spent["trafilatura"],
         "classifier": spent["classifier"],
         "fetch, politeness, Redis, logging": cpu - spent["extract_article"] - spent["classifier"],
+        "  of which fetch threads (robots.txt, host slots, requests)": spent["fetch_thread"],
+        "  of which HTTP requests (incl. feeds)": spent["http"],
     }
     report = {"items": items, "cpu_ms_per_item": {k: round(v / items * 1000, 2) for k, v in ms.items()}}
     print(json.dumps(report, indent=2))

@@ -29,6 +29,15 @@ Settings and why (measured on tests/resources/site: 14 releases, 4 templates):
   same library (meta tags, OpenGraph, JSON-LD, the title heuristics) for about 0.5 ms.
   A byline that only appears in the body (no meta tag, no JSON-LD) is not looked for.
 
+Parsing and handing over the tree (measured on the benchmark pages, docs/benchmarks.md):
+
+* ``_parse`` follows trafilatura's ``load_html`` (its charset guess and repairs, the same
+  parser options) but gives lxml a class lookup done in C: lxml.html's own calls back into
+  Python for every element Python touches, about 5% of the extraction time.
+* ``drop_discarded_elements`` deletes, before trafilatura copies the tree, the elements
+  its first cleaning step deletes whatever the settings (scripts, styles, navigation,
+  footers...): same text on every test and benchmark page, 10-15% less time.
+
 The publication date comes from htmldate run on a copy of the page without sidebars,
 comments and teaser lists (_DATE_NOISE_XPATH), because htmldate takes the first plausible
 date in document order and event sidebars come first in many templates.
@@ -207,7 +216,9 @@ def _html_parser() -> etree.HTMLParser:
     return parser
 
 
-_PARSER = _html_parser()  # lxml serialises concurrent use of one parser; trafilatura shares one too
+# Shared, as trafilatura shares its own: lxml serialises concurrent use of one parser (safe,
+# if slower), and a worker extracts on one thread only.
+_PARSER = _html_parser()
 
 
 def _parse(data: bytes | str, url: str) -> HtmlElement:
@@ -228,9 +239,9 @@ def _parse(data: bytes | str, url: str) -> HtmlElement:
     text = repair_faulty_html(text, beginning)
     tree: HtmlElement | None = None
     problem = "no elements"
-    for source in (text, text.encode("utf-8", "surrogatepass")):
+    for as_bytes in (False, True):
         try:
-            tree = fromstring(source, parser=_PARSER)
+            tree = fromstring(text.encode("utf-8", "surrogatepass") if as_bytes else text, parser=_PARSER)
         except (etree.LxmlError, ValueError, TypeError) as exc:
             problem = str(exc)
             continue
