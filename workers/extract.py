@@ -36,7 +36,8 @@ Parsing and handing over the tree (measured on the benchmark pages, docs/benchma
   Python for every element Python touches, about 5% of the extraction time.
 * ``drop_discarded_elements`` deletes, before trafilatura copies the tree, the elements
   its first cleaning step deletes whatever the settings (scripts, styles, navigation,
-  footers...): same text on every test and benchmark page, 10-15% less time.
+  footers...): same text on every test and benchmark page, 10-15% less time. Fast path
+  only: the full path's fallback extractors still see the page whole.
 
 The publication date comes from htmldate run on a copy of the page without sidebars,
 comments and teaser lists (_DATE_NOISE_XPATH), because htmldate takes the first plausible
@@ -328,7 +329,8 @@ def _extract(html: bytes | str, url: str, *, fast: bool, find_date: bool) -> Art
     meta = _metadata(tree)
     meta_author = " ".join(tree.xpath("string(//meta[@name='author']/@content)").split())
     prune_boilerplate(tree)
-    drop_discarded_elements(tree)
+    if fast:  # the full path's fallback extractors (readability, jusText) see the page as before
+        drop_discarded_elements(tree)
     try:
         doc = bare_extraction(tree, url=url or None, fast=fast, **TRAFILATURA_OPTIONS)
     except (etree.LxmlError, ValueError, TypeError) as exc:  # malformed trees surface as these
