@@ -58,12 +58,11 @@ def main(argv: list[str] | None = None) -> int:
     from classifiers.model import PressReleaseClassifier
     from tests.workerctx import feed_dict, run_item_jobs, worker_context
     from workers import extract, state, tasks
+    from workers.fetch import Fetcher
 
     work = Path(tempfile.mkdtemp(prefix="pressroom-item-cost-"))
     redis_proc, redis_url = pb.start_redis(work)
     site_proc, info = pb.start_site(args.items, 0.0, 0.0, 0)
-    from workers.fetch import Fetcher
-
     spent = dict.fromkeys(("trafilatura", "extract_article", "classifier", "fetch_thread", "http"), 0.0)
     tasks.extract_article = _timed(spent, "extract_article", tasks.extract_article)
     extract.bare_extraction = _timed(spent, "trafilatura", extract.bare_extraction)

@@ -13,10 +13,17 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from trafilatura import bare_extraction, load_html
 
 from tests.textcheck import leaked_boilerplate, word_recall
 from workers.errors import ExtractError
-from workers.extract import Article, drop_discarded_elements, extract_article, prune_boilerplate
+from workers.extract import (
+    TRAFILATURA_OPTIONS,
+    Article,
+    drop_discarded_elements,
+    extract_article,
+    prune_boilerplate,
+)
 from workers.text import DROPPED_CHARS, clean_text
 
 SITE = Path(__file__).parent / "resources" / "site"
@@ -106,23 +113,22 @@ def test_str_with_xml_declaration_is_parsed() -> None:
     assert article.title == "Terminal opens"
 
 
+def _trafilatura_text(html: bytes | str, url: str, *, drop: bool) -> str | None:
+    """trafilatura's text for a page prepared as _extract prepares it, with or without the early drop."""
+    tree = load_html(html)
+    prune_boilerplate(tree)
+    if drop:
+        drop_discarded_elements(tree)
+    doc = bare_extraction(tree, url=url, fast=True, **TRAFILATURA_OPTIONS)
+    return None if doc is None else str(doc.text)
+
+
 @pytest.mark.parametrize("path", PAGES)
 def test_dropping_what_trafilatura_discards_changes_nothing(path: str) -> None:
     """The early drop only saves trafilatura work: its text is the same with or without it."""
-    from trafilatura import bare_extraction, load_html
-
-    from workers.extract import TRAFILATURA_OPTIONS
-
-    def text(drop: bool) -> str:
-        tree = load_html(page_bytes(path))
-        prune_boilerplate(tree)
-        if drop:
-            drop_discarded_elements(tree)
-        doc = bare_extraction(tree, url=f"{BASE}/{path}", fast=True, **TRAFILATURA_OPTIONS)
-        assert doc is not None
-        return str(doc.text)
-
-    assert text(drop=True) == text(drop=False)
+    kept = _trafilatura_text(page_bytes(path), f"{BASE}/{path}", drop=False)
+    assert kept is not None
+    assert _trafilatura_text(page_bytes(path), f"{BASE}/{path}", drop=True) == kept
 
 
 def test_drop_removes_scripts_and_styles_only() -> None:
@@ -157,25 +163,15 @@ _TRICKY_PAGES = {
 
 @pytest.mark.parametrize("name", sorted(_TRICKY_PAGES))
 def test_drop_changes_nothing_where_trafilatura_cleaning_is_order_sensitive(name: str) -> None:
-    from trafilatura import bare_extraction, load_html
-
-    from workers.extract import TRAFILATURA_OPTIONS
-
-    def text(drop: bool) -> str | None:
-        tree = load_html(_TRICKY_PAGES[name])
-        if drop:
-            drop_discarded_elements(tree)
-        doc = bare_extraction(tree, url="http://example.test/pier", fast=True, **TRAFILATURA_OPTIONS)
-        return None if doc is None else str(doc.text)
-
-    assert text(drop=True) == text(drop=False)
+    url = "http://example.test/pier"
+    page = _TRICKY_PAGES[name]
+    assert _trafilatura_text(page, url, drop=True) == _trafilatura_text(page, url, drop=False)
 
 
 @pytest.mark.parametrize("path", PAGES)
 def test_parse_builds_the_tree_trafilatura_would(path: str) -> None:
     """_parse only swaps lxml.html's Python class lookup for a C one: the tree is the same."""
     from lxml import etree
-    from trafilatura import load_html
 
     from workers.extract import _parse
 

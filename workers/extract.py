@@ -183,16 +183,17 @@ def _looks_like_html(data: bytes) -> bool:
 
 def _page_lang(tree: HtmlElement) -> str:
     """Language declared by the page itself; trafilatura only guesses it with extra packages."""
-    declared_in_meta = []
+    content_language, og_locale = [], []
     for meta in tree.getroottree().iter("meta"):  # the whole document, in order, as //meta did
         if (meta.get("http-equiv") or "").lower() == "content-language":
-            declared_in_meta.append((0, meta.get("content")))
+            content_language.append(meta.get("content"))
         elif meta.get("property") == "og:locale":
-            declared_in_meta.append((1, meta.get("content")))
+            og_locale.append(meta.get("content"))
     candidates = [
         tree.get("lang"),
         tree.get("{http://www.w3.org/XML/1998/namespace}lang"),
-        *(value for _, value in sorted(declared_in_meta, key=lambda found: found[0])),
+        *content_language,
+        *og_locale,
     ]
     for value in candidates:
         value = str(value or "").strip().replace("_", "-")
@@ -253,7 +254,7 @@ def _parse(data: bytes | str, url: str) -> HtmlElement:
             break
     if tree is None:
         raise ExtractError(url, f"not an HTML document ({problem})")
-    if not isinstance(tree, HtmlElement) or ("html" not in beginning and len(tree) < 2):
+    if "html" not in beginning and len(tree) < 2:
         raise ExtractError(url, "not an HTML document")  # a fragment or plain text, not a page
     return tree
 
