@@ -179,6 +179,57 @@ def test_parse_builds_the_tree_trafilatura_would(path: str) -> None:
         assert etree.tostring(_parse(data, "http://example.test/")) == etree.tostring(load_html(data))
 
 
+_BODY = (
+    "<body><p>Caf\u00e9 owners \u201cwelcomed\u201d the new pier. "
+    + "More text here. " * 20
+    + "</p></body></html>"
+)
+_XHTML = '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/x.dtd">'
+# (page, whether it can be parsed as served): trafilatura's decode and repair change nothing
+# on the first kind but a slashed doctype, and something on the second (or might: a BOM).
+_SERVED_PAGES = {
+    "plain": ("<!DOCTYPE html>\n<html><head><title>Pier</title></head>" + _BODY, True),
+    "xhtml-doctype": (_XHTML + "\n<html>" + _BODY, True),
+    "xhtml-doctype-crlf": (_XHTML + "\r\n<html>\r\n" + _BODY, True),
+    "doctype-over-two-lines": (
+        '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN"\n "x.dtd">\n<html>' + _BODY,
+        True,
+    ),
+    "meta-charset-latin1": ('\n  <html><head><meta charset="iso-8859-1"></head>' + _BODY, True),
+    "xml-declaration": ('<?xml version="1.0" encoding="iso-8859-1"?>\n<html>' + _BODY, True),
+    "xhtml-doctype-one-line": (_XHTML + "<html>" + _BODY, False),
+    "self-closing-html": ("<!DOCTYPE html>\n<html lang='en'/>\n" + _BODY, False),
+    "control-characters": ("<html><head><title>Pier\x0b\x0c</title></head>" + _BODY, False),
+    "noncharacter": ("<html><head><title>Pier\ufffe</title></head>" + _BODY, False),
+    "byte-order-mark": ("\ufeff<!DOCTYPE html>\n<html>" + _BODY, False),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_SERVED_PAGES))
+def test_pages_parsed_as_served_give_trafilatura_s_tree(name: str) -> None:
+    """_parse skips trafilatura's decode and repair only where they would change nothing."""
+    from lxml import etree
+
+    from workers.extract import _as_served, _parse
+
+    page, as_served = _SERVED_PAGES[name]
+    data = page.encode("utf-8")
+    assert (_as_served(data) is not None) is as_served
+    assert etree.tostring(_parse(data, "http://example.test/")) == etree.tostring(load_html(data))
+
+
+def test_pages_not_in_utf8_take_the_general_path() -> None:
+    from lxml import etree
+
+    from workers.extract import _as_served, _parse
+
+    data = ("<html><head><meta charset='windows-1252'></head>" + _BODY).encode("cp1252")
+    assert _as_served(data) is None
+    tree = _parse(data, "http://example.test/")
+    assert etree.tostring(tree) == etree.tostring(load_html(data))
+    assert "Caf\u00e9 owners" in tree.text_content()
+
+
 # ---------------------------------------------------------------------------- failures
 
 
