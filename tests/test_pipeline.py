@@ -8,6 +8,7 @@ banners, sidebars, footers, comment threads and teasers.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -128,7 +129,29 @@ def test_daemon_stops_cleanly_on_sigterm(tmp_path: Path, site: Site, redis_url: 
         code = daemon.stop(timeout=20)
     assert code == 0, daemon.log()[-3000:]
     assert "warm shutdown" in daemon.log()
+    assert "cold shutdown" not in daemon.log()  # idle workers finish the warm stop
     check_stream(entries(redis))
+
+
+def test_a_worker_stops_listening_for_commands_within_a_poll(redis: Redis) -> None:
+    """RQ waits for its command listener without a limit; the listener must not sit in a long wait.
+
+    Once its unsubscribe is answered, the listener waits to be subscribed again for as long
+    as it polls (RQ's 60 s), and the warm stop of an idle worker hung that long.
+    """
+    from rq.serializers import JSONSerializer
+
+    from workers import queues
+    from workers.daemon import PressroomWorker
+
+    worker = PressroomWorker([queues.jobs_queue(redis)], connection=redis, serializer=JSONSerializer)
+    worker.subscribe()
+    worker.pubsub.unsubscribe()  # the listener reads the answer, then waits to be subscribed
+    time.sleep(0.5)
+    stopping = threading.Thread(target=worker.unsubscribe, daemon=True)
+    stopping.start()
+    stopping.join(timeout=10)
+    assert not stopping.is_alive()
 
 
 @pytest.mark.timeout(180)

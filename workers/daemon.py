@@ -48,6 +48,10 @@ HEARTBEAT_EVERY = 5.0  # seconds between heartbeats while a job runs
 HEARTBEAT_TTL = 20  # a job whose worker stops beating for this long is abandoned
 MAINTENANCE_INTERVAL = 10  # RQ's own registry upkeep (the scheduler loop also sweeps every 5 s)
 WORKER_TTL = 35  # an idle worker re-registers every 20 s (RQ blocks on the queue for TTL - 15 s)
+# How long RQ's command listener (shutdown, stop-job) waits per poll. RQ's 60 s made a warm
+# stop hang: RQ joins the listener without a limit, and once its unsubscribe is answered the
+# listener waits out a whole poll for a subscription that never comes.
+COMMAND_POLL = 1.0
 
 
 class PressroomWorker(SimpleWorker):
@@ -62,6 +66,15 @@ class PressroomWorker(SimpleWorker):
 
     def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
         return HEARTBEAT_TTL
+
+    def subscribe(self) -> None:
+        """RQ's subscription to its worker commands, polled every COMMAND_POLL seconds."""
+        self.log.info("Worker %s: subscribing to channel %s", self.name, self.pubsub_channel_name)
+        self.pubsub = self.connection.pubsub()
+        self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+        self.pubsub_thread = self.pubsub.run_in_thread(  # type: ignore[assignment]  # RQ types it as None
+            sleep_time=COMMAND_POLL, daemon=True, exception_handler=self._pubsub_exception_handler
+        )
 
     def execute_job(self, job: Job, queue: Queue) -> None:
         execution = self.prepare_execution(job)
