@@ -235,6 +235,7 @@ class SiteServer:
         self.by_host = {h: [it for it in items if it.host == h] for h in HOSTS}
         self.n = n
         self._thread: threading.Thread | None = None
+        self._open: set[asyncio.StreamWriter] = set()  # connections being served, closed on stop
 
     def released(self, host: str, now: float) -> list[Item]:
         return [it for it in self.by_host[host] if self.released_at[it.index] <= now]
@@ -255,7 +256,7 @@ class SiteServer:
                 "page_requests": self.page_requests,
                 "feed_requests": self.feed_requests,
                 "repeated_pages": self.repeats,
-                "peak_inflight": self.peak_inflight,
+                "peak_inflight": dict(self.peak_inflight),
                 "mean_inflight": {
                     h: round(self.busy[h] / (end - start), 2)
                     for h, (start, end) in self.span.items()
@@ -264,29 +265,36 @@ class SiteServer:
             }
 
     async def _serve(self, host: str, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        """One keep-alive connection: requests answered in order until the client closes it."""
+        """One connection: requests answered in order, kept alive as HTTP/1.1 and the client ask."""
+        self._open.add(writer)
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
-                request_line, *lines = head.decode("latin-1").split("\r\n")
+                request_line, *lines = head.decode("latin-1").lstrip("\r\n").split("\r\n")
                 parts = request_line.split(" ")
                 headers = {}
                 for line in lines:
                     name, _, value = line.partition(":")
                     headers[name.strip().lower()] = value.strip()
-                if len(parts) != 3 or "content-length" in headers or "transfer-encoding" in headers:
+                if (
+                    len(parts) != 3
+                    or headers.get("content-length", "0") != "0"
+                    or "transfer-encoding" in headers
+                ):
                     await self._send(writer, 400, b"bad request", "text/plain", close=True)
                     return
-                keep = headers.get("connection", "").lower() != "close"
-                if parts[0] != "GET":
-                    await self._send(writer, 405, b"GET only", "text/plain", close=not keep)
-                else:
-                    await self._answer(host, parts[1].split("?", 1)[0], headers, writer, close=not keep)
+                tokens = {t.strip().lower() for t in headers.get("connection", "").split(",")}
+                keep = "close" not in tokens and (parts[2] == "HTTP/1.1" or "keep-alive" in tokens)
+                if parts[0] != "GET":  # no body either: a HEAD client would not read one
+                    await self._send(writer, 405, b"", "text/plain", {"Allow": "GET"}, close=True)
+                    return
+                await self._answer(host, parts[1].split("?", 1)[0], headers, writer, close=not keep)
                 if not keep:
                     return
         except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
             pass  # the client went away or sent more header than a benchmark client would
         finally:
+            self._open.discard(writer)
             writer.close()
 
     async def _answer(
@@ -360,11 +368,17 @@ class SiteServer:
         async def close_all() -> None:
             for server in self.servers.values():
                 server.close()
+            for writer in list(self._open):  # idle keep-alive clients see the connection end
+                writer.close()
+            await asyncio.sleep(0.1)  # their handlers read the end of stream and finish
+            for server in self.servers.values():
+                await server.wait_closed()
 
         if self._thread is not None:
             asyncio.run_coroutine_threadsafe(close_all(), self.loop).result(timeout=10)
             self.loop.call_soon_threadsafe(self.loop.stop)
             self._thread.join(timeout=10)
+            self.loop.close()
 
     def describe(self) -> dict:
         return {

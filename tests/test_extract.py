@@ -202,6 +202,18 @@ _SERVED_PAGES = {
     "control-characters": ("<html><head><title>Pier\x0b\x0c</title></head>" + _BODY, False),
     "noncharacter": ("<html><head><title>Pier\ufffe</title></head>" + _BODY, False),
     "byte-order-mark": ("\ufeff<!DOCTYPE html>\n<html>" + _BODY, False),
+    # the repair joins the first line back with a "\n" even when it had none
+    "doctype-without-line-break": (
+        "<!doctype html><title>Pier</title><p>Caf\u00e9 owners</p><p>The pier</p>",
+        False,
+    ),
+    # lxml.html's whole-page test skips Unicode spaces before <html> in a str, not in bytes
+    "ideographic-space-before-html": ("\n\u3000<html>" + _BODY, False),
+    "no-break-space-before-doctype": (
+        " \u00a0<!DOCTYPE html>\n<html><head><title>Pier</title></head>" + _BODY,
+        False,
+    ),
+    "no-break-space-after-xhtml-doctype": (_XHTML + "\u00a0<html>\n" + _BODY, False),
 }
 
 
@@ -418,3 +430,17 @@ def test_fast_path_falls_back_on_bare_markup() -> None:
     html += "</body></html>"
     article = extract_article(html, "http://example.test/bare", fast=True)
     assert "memorandum of understanding" in article.text
+
+
+def test_with_brotli_installed_only_pages_opening_with_a_tag_are_parsed_as_served(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """trafilatura tries brotli on every page when it is installed, and brotli has no magic number."""
+    from workers import extract
+
+    page = ("<!DOCTYPE html>\n<html>" + _BODY).encode("utf-8")
+    monkeypatch.setattr(extract, "HAS_BROTLI", True)
+    assert extract._as_served(page) is not None
+    assert extract._as_served(b" \n" + page) is None
+    monkeypatch.setattr(extract, "HAS_BROTLI", False)
+    assert extract._as_served(b" \n" + page) is not None

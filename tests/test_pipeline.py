@@ -134,7 +134,7 @@ def test_daemon_stops_cleanly_on_sigterm(tmp_path: Path, site: Site, redis_url: 
 
 
 def test_a_worker_stops_listening_for_commands_within_a_poll(redis: Redis) -> None:
-    """RQ waits for its command listener without a limit; the listener must not sit in a long wait.
+    """Stopping the command listener waits for it without a limit (redis-py 8), so it must not sit in a long wait.
 
     Once its unsubscribe is answered, the listener waits to be subscribed again for as long
     as it polls (RQ's 60 s), and the warm stop of an idle worker hung that long.

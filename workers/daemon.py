@@ -49,7 +49,8 @@ HEARTBEAT_TTL = 20  # a job whose worker stops beating for this long is abandone
 MAINTENANCE_INTERVAL = 10  # RQ's own registry upkeep (the scheduler loop also sweeps every 5 s)
 WORKER_TTL = 35  # an idle worker re-registers every 20 s (RQ blocks on the queue for TTL - 15 s)
 # How long RQ's command listener (shutdown, stop-job) waits per poll. RQ's 60 s made a warm
-# stop hang: RQ joins the listener without a limit, and once its unsubscribe is answered the
+# stop hang: RQ stops the listener with redis-py's PubSubWorkerThread.stop(), which in
+# redis-py 8 waits for the thread without a limit, and once its unsubscribe is answered the
 # listener waits out a whole poll for a subscription that never comes.
 COMMAND_POLL = 1.0
 
@@ -68,7 +69,7 @@ class PressroomWorker(SimpleWorker):
         return HEARTBEAT_TTL
 
     def subscribe(self) -> None:
-        """RQ's subscription to its worker commands, polled every COMMAND_POLL seconds."""
+        """RQ 3's own ``subscribe`` (its worker commands), but polled every COMMAND_POLL seconds."""
         self.log.info("Worker %s: subscribing to channel %s", self.name, self.pubsub_channel_name)
         self.pubsub = self.connection.pubsub()
         self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})

@@ -68,7 +68,7 @@ from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstru
 from trafilatura import bare_extraction
 from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
 from trafilatura.settings import Document
-from trafilatura.utils import DOCTYPE_TAG, decode_file, repair_faulty_html
+from trafilatura.utils import DOCTYPE_TAG, HAS_BROTLI, decode_file, repair_faulty_html
 
 from workers.errors import ExtractError
 from workers.text import clean_text
@@ -232,6 +232,8 @@ _PARSER = _html_parser()
 # Bytes of the control characters trafilatura's repair deletes (its INVALID_XML_CHARS, which
 # also names U+FFFE and U+FFFF); in UTF-8 these bytes stand for nothing else.
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+_FIRST_BYTES = (b"<", b" ", b"\t", b"\n", b"\r")
+_FIRST_BYTES_BROTLI = (b"<",)
 # trafilatura's DOCTYPE_TAG for bytes: a doctype holding a slash (XHTML's), at the very start
 _SLASHED_DOCTYPE = re.compile(DOCTYPE_TAG.pattern.encode("ascii"), re.IGNORECASE)
 
@@ -239,15 +241,18 @@ _SLASHED_DOCTYPE = re.compile(DOCTYPE_TAG.pattern.encode("ascii"), re.IGNORECASE
 def _as_served(data: bytes) -> tuple[bytes, str] | None:
     """What trafilatura's decode and repair would hand libxml2, as bytes, and the page's opening.
 
-    For the common page (UTF-8, no control characters, no self-closing <html/>) its decode
-    and repair change nothing but a doctype holding a slash, which they delete: then the
-    bytes can be parsed as they are, less that doctype. On the benchmark pages the charset
-    guess, the decode and the whole-text repair regex cost about as much as the parse
-    (docs/benchmarks.md). Returns None at any doubt, and the page takes the general path.
-    The opening is the first 50 characters, lower-case, as ``load_html`` judges them.
+    For the common page (UTF-8, no control characters, no self-closing <html/>, a line
+    break after a doctype) its decode and repair change nothing but a doctype holding a
+    slash, which they delete: then the bytes can be parsed as they are, less that doctype.
+    On the benchmark pages the charset guess, the decode and the whole-text repair regex
+    cost about as much as the parse (docs/benchmarks.md). Returns None at any doubt, and
+    the page takes the general path. The opening is the first 50 characters, lower-case,
+    as ``load_html`` judges them.
     """
-    if data[:1] not in (b"<", b" ", b"\t", b"\n", b"\r"):
-        return None  # a BOM, or a first byte that trafilatura's zlib sniffing could take for a header
+    # trafilatura first tries to decompress the page: zlib and gzip cannot start with these
+    # bytes, brotli (when installed: it has no magic number) can start with whitespace
+    if data[:1] not in (_FIRST_BYTES_BROTLI if HAS_BROTLI else _FIRST_BYTES):
+        return None
     if not data.isascii():
         try:
             text = data.decode("utf-8")
@@ -259,11 +264,14 @@ def _as_served(data: bytes) -> tuple[bytes, str] | None:
         return None
     beginning = _text_head(data, 50).lower()
     if "doctype" in beginning:
-        doctype = _SLASHED_DOCTYPE.match(data.partition(b"\n")[0])
+        first_line, newline, _ = data.partition(b"\n")
+        if not newline:
+            return None  # the repair splits off the first line and joins it back with a "\n"
+        doctype = _SLASHED_DOCTYPE.match(first_line)
         if doctype is not None:
-            if b"\n" not in data:
-                return None  # the repair would also add a line break
             data = data[doctype.end() :]
+    if data.lstrip(b" \t\n\r")[:1] >= b"\x80":
+        return None  # lxml.html's is-it-a-whole-page test skips Unicode spaces in a str, not in bytes
     if any("<html" in line and line.endswith("/>") for line in _text_head(data, 4096).splitlines()[:4]):
         return None
     return data, beginning
