@@ -234,6 +234,7 @@ _PARSER = _html_parser()
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 _FIRST_BYTES = (b"<", b" ", b"\t", b"\n", b"\r")
 _FIRST_BYTES_BROTLI = (b"<",)
+_LEADING_SPACE = re.compile(rb"[ \t\n\r]*")
 # trafilatura's DOCTYPE_TAG for bytes: a doctype holding a slash (XHTML's), at the very start
 _SLASHED_DOCTYPE = re.compile(DOCTYPE_TAG.pattern.encode("ascii"), re.IGNORECASE)
 
@@ -270,7 +271,8 @@ def _as_served(data: bytes) -> tuple[bytes, str] | None:
         doctype = _SLASHED_DOCTYPE.match(first_line)
         if doctype is not None:
             data = data[doctype.end() :]
-    if data.lstrip(b" \t\n\r")[:1] >= b"\x80":
+    start = _LEADING_SPACE.match(data).end()  # type: ignore[union-attr]  # matches the empty string
+    if data[start : start + 1] >= b"\x80":
         return None  # lxml.html's is-it-a-whole-page test skips Unicode spaces in a str, not in bytes
     if any("<html" in line and line.endswith("/>") for line in _text_head(data, 4096).splitlines()[:4]):
         return None
