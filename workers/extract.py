@@ -297,12 +297,37 @@ def _parse(data: bytes | str, url: str) -> HtmlElement:
     served = _as_served(data) if isinstance(data, bytes) else None
     tree: HtmlElement | None = None
     if served is not None:
+        body, beginning = served
         with contextlib.suppress(etree.LxmlError, ValueError, TypeError):  # the general path tries again
-            tree = fromstring(served[0], parser=_PARSER)
+            tree = fromstring(body, parser=_PARSER)
+    if tree is None or len(tree) == 0:
+        tree, beginning = _parse_like_load_html(data, url)
+    if "html" not in beginning and len(tree) < 2:
+        raise ExtractError(url, "not an HTML document")  # a fragment or plain text, not a page
+    return tree
+
+
+def _parse_like_load_html(data: bytes | str, url: str) -> tuple[HtmlElement, str]:
+    """The tree and the page's opening (first 50 characters, lower-case), as trafilatura's
+    load_html gets them: guess the charset (BOM, meta, statistics), mend what libxml2 trips
+    over (control characters, slashed doctypes, <html/>), parse the text and, when that fails
+    or yields nothing, its UTF-8 bytes (a str with an XML encoding declaration)."""
+    text = decode_file(data)
+    beginning = text[:50].lower()
+    text = repair_faulty_html(text, beginning)
+    tree: HtmlElement | None = None
+    problem = "no elements"
+    for as_bytes in (False, True):
+        try:
+            tree = fromstring(text.encode("utf-8", "surrogatepass") if as_bytes else text, parser=_PARSER)
+        except (etree.LxmlError, ValueError, TypeError) as exc:
+            problem = str(exc)
+            continue
         if tree is not None and len(tree) > 0:
-            if "html" not in served[1] and len(tree) < 2:
-                raise ExtractError(url, "not an HTML document")  # a fragment or plain text, not a page
-            return tree
+            break
+    if tree is None:
+        raise ExtractError(url, f"not an HTML document ({problem})")
+    return tree, beginning
     # as trafilatura's load_html: guess the charset (BOM, meta, statistics), mend what libxml2
     # trips over (control characters, slashed doctypes, <html/>), parse the text and, when
     # that fails or yields nothing, its UTF-8 bytes (a str with an XML encoding declaration)
