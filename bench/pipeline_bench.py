@@ -30,6 +30,7 @@ Only loopback addresses are ever contacted. ``PYTHONPATH`` is passed on to the d
 from __future__ import annotations
 
 import argparse
+import itertools
 import contextlib
 import importlib.util
 import json
@@ -384,6 +385,15 @@ def phase_daemon(
         result["first_entry_after_start_sec"] = round(first / 1000 - started, 2)
         result["span_sec"] = round(span, 2)
         result["throughput"] = (len(entries) - 1) / span
+        # a stall (a slot wait, a slow batch) shows as a long gap or one slow quarter of the span
+        ms = [m for m, _ in entries]
+        result["longest_gap_sec"] = round(max(b - a for a, b in itertools.pairwise(ms)) / 1000, 3)
+        quarter = span / 4
+        result["quarters_items_per_sec"] = [
+            round(sum(1 for m in ms if first / 1000 + q * quarter <= m / 1000 < first / 1000 + (q + 1) * quarter)
+                  / quarter, 1)
+            for q in range(4)
+        ]  # fmt: skip
         if cpu_at_first is not None:
             result["cpu_sec"]["daemon_steady"] = round(daemon_cpu - cpu_at_first, 2)
     lat = sorted(ms / 1000 - released[u] for ms, u in entries if u in released)

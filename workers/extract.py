@@ -328,27 +328,6 @@ def _parse_like_load_html(data: bytes | str, url: str) -> tuple[HtmlElement, str
     if tree is None:
         raise ExtractError(url, f"not an HTML document ({problem})")
     return tree, beginning
-    # as trafilatura's load_html: guess the charset (BOM, meta, statistics), mend what libxml2
-    # trips over (control characters, slashed doctypes, <html/>), parse the text and, when
-    # that fails or yields nothing, its UTF-8 bytes (a str with an XML encoding declaration)
-    text = decode_file(data)
-    beginning = text[:50].lower()
-    text = repair_faulty_html(text, beginning)
-    tree = None
-    problem = "no elements"
-    for as_bytes in (False, True):
-        try:
-            tree = fromstring(text.encode("utf-8", "surrogatepass") if as_bytes else text, parser=_PARSER)
-        except (etree.LxmlError, ValueError, TypeError) as exc:
-            problem = str(exc)
-            continue
-        if tree is not None and len(tree) > 0:
-            break
-    if tree is None:
-        raise ExtractError(url, f"not an HTML document ({problem})")
-    if "html" not in beginning and len(tree) < 2:
-        raise ExtractError(url, "not an HTML document")  # a fragment or plain text, not a page
-    return tree
 
 
 def _author(found: str, declared: str) -> str:
