@@ -30,9 +30,9 @@ Only loopback addresses are ever contacted. ``PYTHONPATH`` is passed on to the d
 from __future__ import annotations
 
 import argparse
-import itertools
 import contextlib
 import importlib.util
+import itertools
 import json
 import os
 import platform
