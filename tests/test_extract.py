@@ -12,6 +12,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+import lxml.html
 import pytest
 from trafilatura import bare_extraction, load_html
 
@@ -338,6 +339,29 @@ def test_page_language(head: str, html_attr: str, expected: str) -> None:
     assert extract_article(html, "http://example.test/hours").lang == expected
 
 
+@pytest.mark.parametrize(
+    "head",
+    [
+        "",
+        "<meta name='author' content='  Office of\n Communications '>",
+        "<meta name='author'><meta name='author' content='Second'>",  # no content: the next one
+        "<meta name='author' content=''><meta name='author' content='Second'>",  # empty counts
+        "<meta name='Author' content='Wrong case'><meta name='author' content='Right'>",
+        "<meta property='author' content='Not a name'>",
+    ],
+)
+def test_page_meta_author_is_the_first_author_meta_with_content(head: str) -> None:
+    """One pass over the <meta> tags finds what //meta[@name='author']/@content finds."""
+    from workers.extract import _PARSER, _page_meta
+
+    tree = lxml.html.fromstring(
+        f"<html><head>{head}</head><body><p>x</p><meta name='author' content='In body'></body></html>",
+        parser=_PARSER,
+    )
+    expected = " ".join(tree.xpath("string(//meta[@name='author']/@content)").split())
+    assert _page_meta(tree)[1] == expected
+
+
 # ---------------------------------------------------------------------------- clean_text
 
 
@@ -382,6 +406,41 @@ def test_clean_text_whitespace_matches_the_line_by_line_rule() -> None:
     for _ in range(20_000):
         value = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
         assert whole(value) == by_line(value), repr(value)
+
+
+def test_clean_text_tidies_whitespace_as_the_plain_rule() -> None:
+    """clean_text skips the passes that have nothing to do; on random mixes of text and
+    whitespace it still gives the plain rule: line ends normalised, dropped characters gone,
+    per line every run of horizontal whitespace one space and the ends trimmed, at most one
+    blank line in a row."""
+    import random
+
+    def plain(value: str) -> str:
+        value = DROPPED_CHARS.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+        lines = "\n".join(re.sub(r"[^\S\n\t]+", " ", line).strip(" ") for line in value.split("\n"))
+        return re.sub(r"\n{3,}", "\n\n", lines).strip()
+
+    pieces = [
+        "a",
+        "bc",
+        "\u00e9",
+        " ",
+        "  ",
+        "\n",
+        "\n\n\n",
+        "\t",
+        "\r",
+        "\x0b",
+        "\x85",
+        "\xa0",
+        "\u2003",
+        "\u200b",
+        " \n ",
+    ]
+    rng = random.Random(11)
+    for _ in range(20_000):
+        value = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
+        assert clean_text(value, 1000) == plain(value), repr(value)
 
 
 def test_clean_text_keeps_comparisons() -> None:

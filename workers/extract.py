@@ -185,25 +185,35 @@ def _looks_like_html(data: bytes) -> bool:
     return _MARKUP_RE.search(head) is not None
 
 
-def _page_lang(tree: HtmlElement) -> str:
-    """Language declared by the page itself; trafilatura only guesses it with extra packages."""
+def _page_meta(tree: HtmlElement) -> tuple[str, str]:
+    """The language and the author the page declares itself, from one pass over its <meta> tags.
+
+    trafilatura only guesses the language with extra packages. The author is the first
+    ``<meta name="author">`` with a content attribute (as ``//meta[@name='author']/@content``),
+    to keep an organisation byline as the page spells it (``_author``).
+    """
     content_language, og_locale = [], []
-    for meta in tree.getroottree().iter("meta"):  # the whole document, in order, as //meta did
+    author: str | None = None
+    for meta in tree.getroottree().iter("meta"):  # the whole document, in order, as //meta
         if (meta.get("http-equiv") or "").lower() == "content-language":
             content_language.append(meta.get("content"))
         elif meta.get("property") == "og:locale":
             og_locale.append(meta.get("content"))
+        if author is None and meta.get("name") == "author":
+            author = meta.get("content")
     candidates = [
         tree.get("lang"),
         tree.get("{http://www.w3.org/XML/1998/namespace}lang"),
         *content_language,
         *og_locale,
     ]
+    lang = ""
     for value in candidates:
         value = str(value or "").strip().replace("_", "-")
         if re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", value):
-            return value
-    return ""
+            lang = value
+            break
+    return lang, " ".join((author or "").split())
 
 
 def _html_parser() -> etree.HTMLParser:
@@ -398,11 +408,10 @@ def extract_article(html: bytes | str, url: str, *, fast: bool = False, find_dat
 
 def _extract(html: bytes | str, url: str, *, fast: bool, find_date: bool) -> Article:
     tree = _parse(html, url)
-    lang = _page_lang(tree)
+    lang, meta_author = _page_meta(tree)
     # before trafilatura prunes the tree in place
     published = _published_date(tree, fast=fast) if find_date else ""
     meta = _metadata(tree)
-    meta_author = " ".join(tree.xpath("string(//meta[@name='author']/@content)").split())
     prune_boilerplate(tree)
     if fast:  # the full path's fallback extractors (readability, jusText) see the page as before
         drop_discarded_elements(tree)
