@@ -116,17 +116,34 @@ def _ends_with_abbreviation(sentence: str) -> bool:
 
 def _paragraphs(text: str) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return [_WS.sub(" ", p).strip() for p in re.split(r"\n\s*\n|\n(?=\s*[-•*·]\s)|\n", text) if p.strip()]
+    return [_tidy(p) for p in re.split(r"\n\s*\n|\n(?=\s*[-•*·]\s)|\n", text) if p.strip()]
+
+
+def _tidy(paragraph: str) -> str:
+    """Runs of spaces, tabs and no-break spaces as one space. Extracted text mostly has single
+    spaces only, and the substitution, which replaces every single space too, is skipped."""
+    if "  " in paragraph or "\t" in paragraph or "\u00a0" in paragraph:
+        paragraph = _WS.sub(" ", paragraph)
+    return paragraph.strip()
 
 
 def _normalise_key(s: str) -> str:
     return " ".join(_WORD.findall(s)).lower()  # as re.sub(r"\W+", " ", s).strip(), a quarter quicker
 
 
+def _repeats_title(paragraph: str, title_key: str) -> bool:
+    """``_normalise_key(paragraph) == title_key``, the whole paragraph normalised only when its
+    first word is the title's: paragraphs are long, and this runs on every one of them."""
+    first = _WORD.search(paragraph)
+    if first is None or first.group().lower() != title_key.partition(" ")[0]:
+        return False
+    return _normalise_key(paragraph) == title_key
+
+
 def segment(title: str, text: str) -> list[Segment]:
     """Segments in reading order. Title first; then lead, early, body; boilerplate last."""
     segments: list[Segment] = []
-    title = _WS.sub(" ", title).strip()
+    title = _tidy(title)
     if title:
         segments.append(Segment(title, "title", 0))
     title_key = _normalise_key(title)
@@ -136,7 +153,7 @@ def segment(title: str, text: str) -> list[Segment]:
     for paragraph in _paragraphs(text):
         if not in_boilerplate and _BOILERPLATE_START.match(paragraph):
             in_boilerplate = True
-        if title_key and _normalise_key(paragraph) == title_key:
+        if title_key and _repeats_title(paragraph, title_key):
             continue  # extractors often repeat the headline as the first line
         if body_count == 0 and not in_boilerplate:
             stripped = _DATELINE.sub("", paragraph, count=1)
@@ -144,9 +161,11 @@ def segment(title: str, text: str) -> list[Segment]:
                 stripped = _DATELINE.sub("", stripped, count=1)
             paragraph = stripped
         for sentence in split_sentences(paragraph):
+            if len(sentence.split()) < 3:
+                continue  # fragments carry no signal
             key = _normalise_key(sentence)
-            if len(sentence.split()) < 3 or key in seen:
-                continue  # fragments and duplicated captions carry no signal
+            if key in seen:
+                continue  # nor do duplicated captions
             seen.add(key)
             if in_boilerplate:
                 zone = "boilerplate"

@@ -225,3 +225,30 @@ def test_fast_scoring_equals_the_plain_computation() -> None:
     fast = model.predict_proba(sentences)
     assert fast.shape == (len(sentences), len(model.intercept_))
     np.testing.assert_allclose(fast, _reference_proba(model, sentences), rtol=0, atol=1e-12)
+
+
+def test_segment_shortcuts_match_the_plain_rules() -> None:
+    """segment skips work that cannot change its result: the title-repeat check normalises a
+    paragraph only when its first word is the title's, and space runs are collapsed only when
+    there is one. On random text (Greek final sigma, dotted capital I, no-break spaces) both
+    give what the plain rules give."""
+    import random
+
+    from classifiers import segment as seg
+
+    rng = random.Random(3)
+    words = ["Hong", "KONG", "kong", "ΟΔΟΣ", "οδος", "İstanbul", "i̇stanbul", "MoU", "x", "2026"]
+    gaps = [" ", "  ", "\t", "\u00a0", ", ", " — ", "'", ".", ""]
+    for _ in range(20_000):
+        title = "".join(rng.choice(words) + rng.choice(gaps) for _ in range(rng.randint(1, 4)))
+        if rng.random() < 0.5:  # often a paragraph made of the same words, spaced differently
+            paragraph = "".join(w + rng.choice(gaps) for w in seg._WORD.findall(title))
+        else:
+            paragraph = "".join(rng.choice(words) + rng.choice(gaps) for _ in range(rng.randint(0, 5)))
+        key = seg._normalise_key(title)
+        if key:
+            assert seg._repeats_title(paragraph, key) == (seg._normalise_key(paragraph) == key), (
+                title,
+                paragraph,
+            )
+        assert seg._tidy(paragraph) == seg._WS.sub(" ", paragraph).strip(), paragraph
