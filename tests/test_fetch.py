@@ -314,6 +314,21 @@ def test_name_connects_to_checked_ip_with_hostname_in_host_header() -> None:
     assert server.requests[0][1]["host"] == f"news.test:{server.port}"
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("http://user:pw@127.0.0.1:8080/a#frag", "http://127.0.0.1:8080/a"),
+        ("http://127.0.0.1/a#", "http://127.0.0.1/a"),
+        ("http://127.0.0.1/@home?to=a@b", "http://127.0.0.1/@home?to=a@b"),
+        ("HTTP://Example.TEST/a b?q=é", "http://example.test/a%20b?q=%C3%A9"),
+    ],
+)
+def test_checked_url_drops_only_credentials_and_fragment(raw: str, expected: str) -> None:
+    from workers.fetch import _checked_url
+
+    assert str(_checked_url(raw, None)) == expected
+
+
 def test_credentials_are_not_sent_or_reported(fetcher: Fetcher) -> None:
     with RouteServer({"/x": lambda h: send(h, 500)}) as server, pytest.raises(HTTPStatusError) as info:
         fetcher.get(f"http://user:s3cret@127.0.0.1:{server.port}/x", max_bytes=100)

@@ -154,6 +154,49 @@ def test_a_worker_stops_listening_for_commands_within_a_poll(redis: Redis) -> No
     assert not stopping.is_alive()
 
 
+_FORKED_WORKER_PROBE = """
+import multiprocessing, sys
+from classifiers import load_classifier
+from workers.context import WorkerContext
+from workers.daemon import _preload
+from workers.settings import parse_settings
+
+def loaded(context):
+    tables = getattr(context.classifier.segment_model, "_scorer", None) is not None
+    return ["workers.tasks" in sys.modules, "trafilatura" in sys.modules, tables]
+
+def report(context, queue):
+    queue.put(loaded(context))
+
+context = WorkerContext(settings=parse_settings("feeds: []"), classifier=load_classifier(None))
+print(loaded(context))
+_preload(context)
+fork = multiprocessing.get_context("fork")
+queue = fork.Queue()
+child = fork.Process(target=report, args=(context, queue))
+child.start()
+print(queue.get(timeout=60))
+child.join()
+"""
+
+
+def test_workers_fork_with_the_job_functions_and_the_classifier_tables_loaded() -> None:
+    """What a worker's first job would load (the job module, trafilatura, the classifier's
+    look-up tables) is loaded by the supervisor before it forks, so workers share it."""
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", _FORKED_WORKER_PROBE],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout.splitlines()
+    assert out == ["[False, False, False]", "[True, True, True]"]
+
+
 @pytest.mark.timeout(180)
 def test_embedded_redis_by_default_persists_across_runs(tmp_path: Path, site: Site) -> None:
     env = environment(tmp_path, None)
