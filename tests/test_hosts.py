@@ -209,6 +209,35 @@ def test_waiters_are_served_in_arrival_order(redis: Redis) -> None:
     assert order == [0, 1, 2, 3]
 
 
+def test_a_release_wakes_the_waiter_it_leaves_the_slot_to(
+    redis: Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The waiter blocks until the holder's release nudges it, not until its next poll: with
+    the poll made longer than the test's patience, only the nudge can get it the slot."""
+    from workers import hosts
+
+    monkeypatch.setattr(hosts, "POLL_MAX", 60.0)
+    policy = Politeness(concurrency=1, delay=0.0, lease=60, max_wait=120)
+    holder = HostLimiter(redis, policy).slot("http://handover.test/a")
+    holder.__enter__()
+    got: list[str] = []
+
+    def wait_turn() -> None:
+        with HostLimiter(redis, policy).slot("http://handover.test/b"):
+            got.append("b")
+
+    waiter = threading.Thread(target=wait_turn, daemon=True)
+    waiter.start()
+    deadline = time.monotonic() + 5
+    while redis.zcard(names.host_key("handover.test", "queue")) < 1 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    time.sleep(0.1)  # the waiter has had its "full" answer and blocks
+    holder.__exit__(None, None, None)
+    waiter.join(10)
+    assert got == ["b"]
+    assert redis.zcard(names.host_key("handover.test", "slots")) == 0
+
+
 def test_threads_beyond_the_limit_wait_in_process_not_in_redis(redis: Redis) -> None:
     """Only as many threads per process as the host has slots queue (and poll) in Redis."""
     policy = Politeness(concurrency=2, delay=0.0, lease=60, max_wait=20)

@@ -8,8 +8,9 @@ from collections import Counter
 from redis import Redis
 from rq import Worker
 
+from tests.workerctx import worker_context
 from workers import constants as names
-from workers import queues, staging
+from workers import queues, staging, tasks
 from workers.feeds import Entry
 from workers.settings import parse_settings
 
@@ -160,3 +161,39 @@ def test_concurrent_formers_and_pollers_place_every_item_exactly_once(redis: Red
     assert counts == Counter(e.id for e in all_entries)
     assert max(counts.values()) == 1
     assert staging.staged_items(redis) == (0, 0)
+
+
+def test_the_schedulers_top_ups_slow_down_while_they_find_nothing_to_do(redis: Redis) -> None:
+    """Between ticks the daemon tops the item queue up every 50 ms while that forms batches,
+    and backs off to REFILL_IDLE while it does not (polls and workers top up themselves)."""
+    from workers.scheduler import REFILL_EVERY, REFILL_IDLE, Scheduler
+
+    class Counting(Scheduler):
+        calls = 0
+        formed = 0
+
+        def refill(self) -> int:
+            self.calls += 1
+            return self.formed
+
+    idle = Counting(redis, SETTINGS)
+    idle.wait(1.0, lambda: False)
+    assert idle.calls <= 1 + 1.0 / REFILL_IDLE + 2  # 0, 0.05, 0.15, 0.35, ... s: not every 50 ms
+
+    busy = Counting(redis, SETTINGS)
+    busy.formed = 1
+    busy.wait(0.5, lambda: False)
+    assert busy._refill_pause == REFILL_EVERY
+    idle.formed = 1  # a top-up that forms batches brings the short pause back at once
+    idle.wait(0.01, lambda: False)
+    assert idle._refill_pause == REFILL_EVERY
+
+
+def test_a_worker_tops_the_queue_up_when_it_finishes_a_batch(redis_url: str, redis: Redis) -> None:
+    """The batch it just took left the queue short: the worker forms the next ones itself
+    rather than leave every worker to wait for the scheduler's next top-up."""
+    stage(redis, [entry(f"h{i}.test", n) for n in range(10) for i in range(4)])
+    assert queued_batches(redis) == []
+    with worker_context(redis_url, classify=True):
+        assert tasks.process_items([]) == {"emitted": 0, "duplicates": 0, "retried": 0, "dead": 0}
+    assert len(queued_batches(redis)) == staging.MIN_READY

@@ -38,7 +38,8 @@ EMITTED_KEY = f"{PREFIX}:emitted"  # HASH item id -> stream entry id: written ex
 EMITTED_URLS_KEY = f"{PREFIX}:emitted-urls"  # HASH canonical url -> item id
 
 # Politeness and outage detection (shared by every worker on every host).
-HOST_PREFIX = f"{PREFIX}:host:"  # + host + ":slots" (ZSET token -> lease end), ":queue", ":alive", ":next"
+HOST_PREFIX = f"{PREFIX}:host:"  # + host + ":slots" (ZSET token -> lease end), ":queue", ":alive", ":next",
+# ":wake:" + waiter token (LIST: a releasing holder's nudge to a waiter it leaves a slot to)
 ROBOTS_PREFIX = f"{PREFIX}:robots:"  # + origin: STRING cached robots.txt verdict/body, with a TTL
 OUTAGE_DOWN_KEY = f"{PREFIX}:outage:down"  # ZSET host -> time of its last connection-level failure
 OUTAGE_UP_KEY = f"{PREFIX}:outage:up"  # ZSET host -> time of its last poll that got an answer

@@ -19,8 +19,14 @@ second however fast it answers, so set it for publishers that ask for it).
 * **In-process gate.** Threads of one process first pass a local semaphore of the same
   size per host: more of them could never hold slots at once, so they wait without
   asking Redis (at 0 ms page latency the polling cost more CPU than the fetches).
-* **Time** comes from Redis (``TIME``), and the answer says how long to wait, so waiters
-  sleep just long enough (at most ``POLL_MAX``) instead of spinning.
+* **Hand-over.** A holder that releases its slot wakes the waiters now entitled to a free
+  slot (the first ones in the queue) through a list each waiter blocks on, so a freed slot
+  is taken within a round trip. Polling every few milliseconds instead left a slot idle
+  for half a poll on average (at 100 ms per page, about a tenth of the host's capacity)
+  and cost a Redis call per waiter per poll. The block ends after ``POLL_MAX`` anyway, for
+  what frees a slot without a release: a dead holder's lease or a dead waiter's place.
+* **Time** comes from Redis (``TIME``), and the answer says how long the spacing still
+  forbids a request, so waiters sleep just that long (at most ``POLL_MAX``).
 
 The limit applies to the host of the URL asked for; redirects to another host are
 followed inside the same slot.
@@ -51,11 +57,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 WAITER_TTL = 2.0  # seconds a waiter keeps its place in the queue without asking again
-POLL_MIN = 0.002  # first sleep when a host's slots are all held; doubles up to POLL_FULL_MAX
-# Waiters are served in arrival order, so a sleeping first waiter leaves a freed slot idle:
-# keep the sleep short while slots are held (fast publishers answer in milliseconds).
-POLL_FULL_MAX = 0.02
-POLL_MAX = 0.2  # longest sleep between two attempts
+POLL_MAX = 0.2  # longest wait between two attempts (a release ends the wait sooner)
+BLOCK_MIN = 0.01  # Redis reads a blocking timeout under a millisecond as "forever"
 LEASE = 10.0  # seconds a slot outlives its last renewal (a killed holder)
 
 # KEYS: slots zset (token -> lease end), queue zset (token -> arrival), alive zset (token -> last ask), next-start
@@ -92,6 +95,22 @@ if delay > 0 then
   redis.call('SET', KEYS[4], string.format('%.6f', now + delay), 'PX', math.ceil(delay * 1000) + 1000)
 end
 return 'ok'
+"""
+
+# KEYS: slots zset, queue zset; ARGV: token, limit, wake-key prefix, wake-key ttl (ms)
+# Frees the slot and nudges the waiters entitled to a free slot now: the first ``free`` in
+# the queue, the ones the acquire script would answer "ok" (spacing aside).
+_RELEASE = """
+redis.call('ZREM', KEYS[1], ARGV[1])
+local free = tonumber(ARGV[2]) - redis.call('ZCARD', KEYS[1])
+if free > 0 then
+  for _, waiter in ipairs(redis.call('ZRANGE', KEYS[2], 0, free - 1)) do
+    local wake = ARGV[3] .. waiter
+    redis.call('RPUSH', wake, '1')
+    redis.call('PEXPIRE', wake, ARGV[4])
+  end
+end
+return 1
 """
 
 # KEYS: slots zset; ARGV: token, lease. Pushes a held slot's lease end forward (no-op once released).
@@ -141,6 +160,7 @@ class HostLimiter:
         self._redis = redis
         self._script = redis.register_script(_ACQUIRE)
         self._renew_script = redis.register_script(_RENEW)
+        self._release_script = redis.register_script(_RELEASE)
         self.policy = policy
         self._clock = clock
         self._sleep = sleep
@@ -167,7 +187,7 @@ class HostLimiter:
                 self._hold(token, slots)
                 yield
             finally:
-                self._release(host, token, slots)
+                self._release(host, token)
         finally:
             gate.release()
 
@@ -191,11 +211,15 @@ class HostLimiter:
                 )
                 self._renewer.start()
 
-    def _release(self, host: str, token: str, slots: str) -> None:
+    def _release(self, host: str, token: str) -> None:
         with self._guard:
             self._held.pop(token, None)
+        keys = [names.host_key(host, "slots"), names.host_key(host, "queue")]
+        wake_ttl_ms = int((WAITER_TTL + 1) * 1000)  # a nudge nobody took is gone soon after
         try:
-            self._redis.zrem(slots, token)
+            self._release_script(
+                keys=keys, args=[token, self.policy.concurrency, names.host_key(host, "wake:"), wake_ttl_ms]
+            )
         except RedisError as exc:  # the lease runs out on its own
             log.warning(
                 "host %s: could not release a request slot (%s); it expires in %gs",
@@ -221,25 +245,25 @@ class HostLimiter:
         keys = [names.host_key(host, part) for part in ("slots", "queue", "alive", "next")]
         p = self.policy
         args: list[str | float] = [token, p.concurrency, p.lease, p.delay, WAITER_TTL]
+        wake = names.host_key(host, "wake:") + token
         waited = False
-        full_answers = 0
         while True:
             reply: Any = self._script(keys=keys, args=args)
             answer = text(reply)
             if answer == "ok":
                 return
-            if answer == "full":
-                # a holder may finish any moment (fast publishers answer in milliseconds):
-                # ask again soon, then less often the longer the host stays full
-                wait = min(POLL_FULL_MAX, POLL_MIN * 2**full_answers)
-                full_answers += 1
-            else:
-                wait = float(answer)
-            if self._clock() + min(wait, POLL_MAX) > give_up:
+            # "full": every slot held (or earlier waiters first) until a release wakes us, so
+            # wait as long as allowed; otherwise the seconds the spacing still forbids a request
+            left = give_up - self._clock()
+            wait = min(POLL_MAX, left) if answer == "full" else min(float(answer), POLL_MAX)
+            if left <= 0 or wait > left:
                 self._redis.zrem(keys[1], token)
                 self._redis.zrem(keys[2], token)
                 raise self._busy(host, url)
             if not waited:
                 log.debug("host %s: waiting for a request slot for %s", host, url)
                 waited = True
-            self._sleep(min(wait, POLL_MAX))
+            if answer == "full":
+                self._redis.blpop([wake], timeout=max(wait, BLOCK_MIN))
+            else:
+                self._sleep(wait)

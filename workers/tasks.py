@@ -118,10 +118,7 @@ def poll_feed(feed: dict[str, Any]) -> dict[str, Any]:
     pipe.zadd(names.SCHEDULE_KEY, {config.name: next_at}, xx=True)
     pipe.execute()
     if queued:  # idle workers need not wait for the scheduler's next pass
-        try:
-            staging.refill(ctx.redis, ctx.settings)
-        except RedisError as exc:  # staged and committed: the scheduler's next pass forms them
-            log.warning("feed %s: could not form batches now (%s); the scheduler will", config.name, exc)
+        _top_up(ctx, f"feed {config.name}")
     metrics.polled(config.name, fields["last_result"], time.time() - now)
     log.info(
         "feed %s: %s, %d new item(s), %d revision(s), next poll %s (interval %ds) [job %s]",
@@ -129,6 +126,14 @@ def poll_feed(feed: dict[str, Any]) -> dict[str, Any]:
         extra={"feed": config.name, "url": config.url, "job_id": _job_id()},
     )  # fmt: skip
     return {"feed": config.name, "result": fields["last_result"], "new": len(new), "revised": len(revised)}
+
+
+def _top_up(ctx: WorkerContext, where: str) -> None:
+    """Form item batches from staging now, if the item queue runs short (workers.staging)."""
+    try:
+        staging.refill(ctx.redis, ctx.settings)
+    except RedisError as exc:  # staged and committed: the scheduler's next pass forms them
+        log.warning("%s: could not form item batches now (%s); the scheduler will", where, exc)
 
 
 def _poll_failed(
@@ -236,6 +241,7 @@ def process_items(items: list[dict[str, Any]], attempt: int = 1) -> dict[str, in
             extra={"feed": d.entry.feed, "url": d.entry.link, "item_id": d.entry.id, "job_id": _job_id()},
         )  # fmt: skip
     retried, dead = _handle_failures(ctx, failed, attempt)
+    _top_up(ctx, f"job {_job_id()}")  # the queue just lost this batch: this worker's next one is ready
     return {
         "emitted": sum(1 for w in written if w),
         "duplicates": len(already) + sum(1 for w in written if not w),
