@@ -321,6 +321,7 @@ def test_name_connects_to_checked_ip_with_hostname_in_host_header() -> None:
         ("http://127.0.0.1/a#", "http://127.0.0.1/a"),
         ("http://127.0.0.1/@home?to=a@b", "http://127.0.0.1/@home?to=a@b"),
         ("HTTP://Example.TEST/a b?q=é", "http://example.test/a%20b?q=%C3%A9"),
+        ("HTTP://example.test:80/a", "http://example.test/a"),  # the default port goes
     ],
 )
 def test_checked_url_drops_only_credentials_and_fragment(raw: str, expected: str) -> None:

@@ -238,6 +238,40 @@ def test_a_release_wakes_the_waiter_it_leaves_the_slot_to(
     assert redis.zcard(names.host_key("handover.test", "slots")) == 0
 
 
+def test_a_release_also_hands_over_slots_whose_lease_ran_out(
+    redis: Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A dead holder's lapsed lease still in the set when a live holder releases: both freed
+    slots go to the two waiters at once, not one now and one at the other's next poll."""
+    from workers import hosts
+
+    monkeypatch.setattr(hosts, "POLL_MAX", 60.0)
+    policy = Politeness(concurrency=2, delay=0.0, lease=60, max_wait=120)
+    slots = names.host_key("lapsed.test", "slots")
+    holder = HostLimiter(redis, policy).slot("http://lapsed.test/a")
+    holder.__enter__()
+    redis.zadd(slots, {"dead-holder": time.time() + 0.3})  # its lease runs out in 0.3 s
+    together = threading.Barrier(2, timeout=5)  # passed only by two holders at the same time
+    got: list[int] = []
+
+    def wait_turn(i: int) -> None:
+        with HostLimiter(redis, policy).slot(f"http://lapsed.test/{i}"):
+            together.wait()
+            got.append(i)
+
+    waiters = [threading.Thread(target=wait_turn, args=(i,), daemon=True) for i in range(2)]
+    for w in waiters:
+        w.start()
+    deadline = time.monotonic() + 5
+    while redis.zcard(names.host_key("lapsed.test", "queue")) < 2 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    time.sleep(0.5)  # the dead holder's lease has run out; nobody has purged it yet
+    holder.__exit__(None, None, None)
+    for w in waiters:
+        w.join(10)
+    assert sorted(got) == [0, 1]
+
+
 def test_threads_beyond_the_limit_wait_in_process_not_in_redis(redis: Redis) -> None:
     """Only as many threads per process as the host has slots queue (and poll) in Redis."""
     policy = Politeness(concurrency=2, delay=0.0, lease=60, max_wait=20)

@@ -100,10 +100,15 @@ return 'ok'
 """
 
 # KEYS: slots zset, queue zset; ARGV: token, limit, wake-key prefix, wake-key ttl (ms)
-# Frees the slot and nudges the waiters entitled to a free slot now: the first ``free`` in
-# the queue, the ones the acquire script would answer "ok" (spacing aside).
+# Frees the slot (and any whose lease ran out) and nudges the waiters entitled to a free
+# slot now: the first ``free`` in the queue, the ones the acquire script would answer "ok"
+# (spacing aside). A waiter that gives up runs it too, with a token that holds no slot: the
+# waiters behind it may have become entitled.
 _RELEASE = """
+redis.replicate_commands()
+local t = redis.call('TIME')
 redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(t[1]) + tonumber(t[2]) / 1000000)
 local free = tonumber(ARGV[2]) - redis.call('ZCARD', KEYS[1])
 if free > 0 then
   for _, waiter in ipairs(redis.call('ZRANGE', KEYS[2], 0, free - 1)) do
@@ -216,12 +221,8 @@ class HostLimiter:
     def _release(self, host: str, token: str) -> None:
         with self._guard:
             self._held.pop(token, None)
-        keys = [names.host_key(host, "slots"), names.host_key(host, "queue")]
-        wake_ttl_ms = int((WAITER_TTL + 1) * 1000)  # a nudge nobody took is gone soon after
         try:
-            self._release_script(
-                keys=keys, args=[token, self.policy.concurrency, names.host_key(host, "wake:"), wake_ttl_ms]
-            )
+            self._hand_over(host, token)
         except RedisError as exc:  # the lease runs out on its own
             log.warning(
                 "host %s: could not release a request slot (%s); it expires in %gs",
@@ -229,6 +230,14 @@ class HostLimiter:
                 exc,
                 self.policy.lease,
             )
+
+    def _hand_over(self, host: str, token: str) -> None:
+        """Give up ``token``'s slot, if it holds one, and wake the waiters now entitled to one."""
+        keys = [names.host_key(host, "slots"), names.host_key(host, "queue")]
+        wake_ttl_ms = int((WAITER_TTL + 1) * 1000)  # a nudge nobody took is gone soon after
+        self._release_script(
+            keys=keys, args=[token, self.policy.concurrency, names.host_key(host, "wake:"), wake_ttl_ms]
+        )
 
     def _renew_held(self) -> None:
         """Keep every held slot's lease fresh (one thread per process, not one per request)."""
@@ -261,6 +270,7 @@ class HostLimiter:
             if left <= 0 or wait > left:
                 self._redis.zrem(keys[1], token)
                 self._redis.zrem(keys[2], token)
+                self._hand_over(host, token)  # the waiters behind this one may be first now
                 raise self._busy(host, url)
             if not waited:
                 log.debug("host %s: waiting for a request slot for %s", host, url)
