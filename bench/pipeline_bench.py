@@ -8,7 +8,9 @@ Phases (``--phases``, default all):
   setting (``bare_extraction`` on the page bytes with workers/extract.py's settings and
   ``fast=True``; metadata off), timed in this process on the very pages the site serves;
   also the same call on a pre-parsed tree, the whole ``extract_article`` (fast and default;
-  no date pass, as for a dated feed entry) and the classifier, for context.
+  no date pass, as for a dated feed entry) and the classifier, for context; and the unit
+  with every core running it at once (one process per core), against the unit alone
+  (``every_core_busy_slowdown``): the limit assumes cores share nothing.
 * ``daemon``:   ``--repeat`` runs (default 3; the median is reported), each with a fresh
   Redis, every item in the feeds at once, ``python -m workers run`` with its defaults (two
   workers per core), until every item is in ``pressroom:items``, then SIGTERM. Throughput
@@ -34,6 +36,7 @@ import contextlib
 import importlib.util
 import itertools
 import json
+import multiprocessing
 import os
 import platform
 import shutil
@@ -206,6 +209,30 @@ def unit_seconds_each(docs: list[tuple[bytes, str]]) -> list[float]:
     return out
 
 
+def _unit_cpu_per_page(docs: list[tuple[bytes, str]], results: Any) -> None:
+    started = time.process_time()
+    unit_seconds_each(docs)
+    results.put((time.process_time() - started) / len(docs))
+
+
+def unit_seconds_on_every_core(docs: list[tuple[bytes, str]], cores: int) -> float:
+    """CPU seconds per page of the compute limit's unit when every core runs it at once (one
+    process per core, the same pages): what a page costs while the daemon keeps both cores busy.
+
+    The limit itself multiplies one page's time alone by the cores, which assumes cores
+    share nothing; on a VM they share caches, memory bandwidth and the host.
+    """
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    processes = [context.Process(target=_unit_cpu_per_page, args=(docs, results)) for _ in range(cores)]
+    for process in processes:
+        process.start()
+    each = [results.get(timeout=600) for _ in processes]
+    for process in processes:
+        process.join()
+    return statistics.mean(each)
+
+
 class SpeedProbe(threading.Thread):
     """Times one page of the compute limit's unit every ``every`` seconds while a daemon run
     goes on, against the same page's time just before the run.
@@ -293,9 +320,14 @@ def phase_compute(site_mod: Any, n_items: int, pages: int, seed: int) -> dict:
         "traf_default": [],
         "extract_fast": [],
         "extract_default": [],
+        "traf_fast_every_core_busy": [],
     }
+    cores = os.cpu_count() or 1
+    alone_cpu = []  # the unit's CPU time alone, to compare with every core busy on the same clock
     for _ in range(3):
         runs["traf_fast"].append(traf(True))
+        alone_cpu.append(statistics.fmean(unit_seconds_each(docs)))
+        runs["traf_fast_every_core_busy"].append(unit_seconds_on_every_core(docs, cores))
         runs["traf_fast_parsed_tree"].append(traf_tree(True))
         runs["traf_default"].append(traf(False))
         sec, fast_articles = whole(True)
@@ -317,7 +349,6 @@ def phase_compute(site_mod: Any, n_items: int, pages: int, seed: int) -> dict:
     for d in documents:
         clf.predict([d])
     single_clf = (time.perf_counter() - t) / len(documents)
-    cores = os.cpu_count() or 1
     per_page = min(runs["traf_fast"])
     return {
         "pages": len(docs),
@@ -331,6 +362,11 @@ def phase_compute(site_mod: Any, n_items: int, pages: int, seed: int) -> dict:
         "compute_limit": cores / per_page,
         "compute_limit_parse_not_counted": cores / min(runs["traf_fast_parsed_tree"]),
         "compute_limit_whole_extract_fast": cores / min(runs["extract_fast"]),
+        # the unit while every core runs it, relative to alone (rounds taken alternately)
+        "every_core_busy_slowdown": statistics.median(
+            busy / alone
+            for busy, alone in zip(runs["traf_fast_every_core_busy"], runs["traf_fast"], strict=True)
+        ),
     }
 
 

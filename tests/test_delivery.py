@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -27,10 +29,12 @@ from tests.daemons import (
     wait_for,
     write_feeds,
 )
-from tests.sites import Site
+from tests.sites import SITE_ROOT, Site, loopback_server
 from tests.workerctx import feed_dict, worker_context
 from workers import constants as names
 from workers import queues, staging, streams, tasks
+from workers.extract import Article
+from workers.feeds import Entry
 
 ITEMS = 120
 RECOVERY = 240  # the issue's budget: every item within four minutes
@@ -255,3 +259,82 @@ def test_consumer_group_recovers_a_crashed_consumers_entries(
     assert len(printed) == 5  # the three reclaimed from "a", then the two never delivered
     info = {g.name: g for g in streams.groups(redis, names.ITEMS_STREAM, 1000)}
     assert info["crm"].pending == 0 and info["crm"].lag == 0
+
+
+def page_entry(base: str, path: str) -> Entry:
+    url = base + path
+    return Entry(
+        id=path, feed="uni", url=url, link=url, title=path, published="2025-06-01T00:00:00Z", content_hash="h"
+    )
+
+
+def test_an_item_reaches_the_stream_while_the_rest_of_its_batch_is_still_loading(
+    redis_url: str, redis: Redis
+) -> None:
+    """Items are written as they are ready, not when their whole batch is: the second page
+    here answers once the first page's item is in the stream, or after 3 s without it (within
+    the fetch's 5 s deadline, so the batch then completes)."""
+    first, second = (
+        "/uni/news/2025/lru-photonics-institute-mou.html",
+        "/uni/news/2025/lru-global-index-ranking.html",
+    )
+    opened_by_stream = threading.Event()
+
+    def serve(handler: BaseHTTPRequestHandler) -> None:
+        if handler.path == second:
+            deadline = time.monotonic() + 3
+            while redis.xlen(names.ITEMS_STREAM) == 0 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            if redis.xlen(names.ITEMS_STREAM):
+                opened_by_stream.set()
+        page = SITE_ROOT / handler.path.lstrip("/")
+        if not page.is_file():
+            handler.send_error(404)
+            return
+        body = page.read_bytes().replace(b"{{BASE}}", base.encode())
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    server, thread = loopback_server(serve)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    thread.start()
+    try:
+        with worker_context(redis_url, classify=True):
+            result = tasks.process_items(
+                [page_entry(base, first).to_dict(), page_entry(base, second).to_dict()]
+            )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert opened_by_stream.is_set(), "the first item was only written with the whole batch"
+    assert result == {"emitted": 2, "duplicates": 0, "retried": 0, "dead": 0}
+    assert [e.fields["url"] for e in streams.iterate(redis, names.ITEMS_STREAM)] == [
+        base + first,
+        base + second,
+    ]
+
+
+def test_ready_items_are_written_in_groups(redis_url: str, redis: Redis) -> None:
+    """While pages keep arriving, extracted items wait for a group of EMIT_GROUP (one
+    classifier call and one pipelined write for the group); the rest go at the end."""
+    text = (SITE_ROOT / "uni/news/2025/lru-photonics-institute-mou.html").read_text()
+    article = Article(
+        title="t", text=text[:2000], author="", published="", lang="en", sitename="", description=""
+    )
+    done = [
+        tasks._Done(page_entry("http://a.test", f"/{n}"), article, 1.0) for n in range(tasks.EMIT_GROUP + 1)
+    ]
+    with worker_context(redis_url, classify=True) as ctx:
+        outbox = tasks._Outbox(ctx)
+        lengths = []
+        for item in done:
+            outbox.add(item)
+            lengths.append(redis.xlen(names.ITEMS_STREAM))
+        outbox.flush()
+        outbox.flush()  # nothing left: a no-op
+    assert lengths == [0] * (tasks.EMIT_GROUP - 1) + [tasks.EMIT_GROUP] * 2
+    assert redis.xlen(names.ITEMS_STREAM) == tasks.EMIT_GROUP + 1
+    assert (outbox.emitted, outbox.duplicates) == (tasks.EMIT_GROUP + 1, 0)

@@ -14,7 +14,9 @@ import json
 import logging
 import time
 from collections import deque
+from collections.abc import Callable, Generator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
+from contextlib import closing
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -217,46 +219,90 @@ def process_items(items: list[dict[str, Any]], attempt: int = 1) -> dict[str, in
     ctx = current()
     entries = [Entry.from_dict(item) for item in items]
     already = streams.emitted_ids(ctx.redis, [e.id for e in entries])
-    outcomes = _fetch_and_extract(ctx, [e for e in entries if e.id not in already])
-    done = [o for o in outcomes if isinstance(o, _Done)]
-    failed = [o for o in outcomes if isinstance(o, _Failed)]
-
-    started = time.monotonic()
-    predictions = ctx.classifier.predict([Document(title=d.article.title, text=d.article.text) for d in done])
-    metrics.classified(time.monotonic() - started)
-    rows = [
-        (
-            d.entry.id,  # revision_key(id, N) for a revision: its own idempotence marker
-            streams.revision_key(d.entry.url, streams.split_revision(d.entry.id)[1]),
-            _stream_fields(d, p, ctx.classifier.version),
-        )
-        for d, p in zip(done, predictions, strict=True)
-    ]
-    written = ctx.emitter.emit_many(rows)
-    metrics.emitted(p.label for p, w in zip(predictions, written, strict=True) if w)
-    for d, stream_id, p in zip(done, written, predictions, strict=True):
-        log.info(
-            "feed %s: item %s %s -> %s (%s) [job %s]",
-            d.entry.feed, d.entry.id, d.entry.link, p.label, stream_id or "already emitted", _job_id(),
-            extra={"feed": d.entry.feed, "url": d.entry.link, "item_id": d.entry.id, "job_id": _job_id()},
-        )  # fmt: skip
+    outbox = _Outbox(ctx)
+    failed: list[_Failed] = []
+    todo = [e for e in entries if e.id not in already]
+    with closing(_fetch_and_extract(ctx, todo, before_waiting=outbox.flush)) as outcomes:
+        for outcome in outcomes:
+            if isinstance(outcome, _Done):
+                outbox.add(outcome)
+            else:
+                failed.append(outcome)
+    outbox.flush()
     retried, dead = _handle_failures(ctx, failed, attempt)
     _top_up(ctx, f"job {_job_id()}")  # the queue just lost this batch: this worker's next one is ready
     return {
-        "emitted": sum(1 for w in written if w),
-        "duplicates": len(already) + sum(1 for w in written if not w),
+        "emitted": outbox.emitted,
+        "duplicates": len(already) + outbox.duplicates,
         "retried": retried,
         "dead": dead,
     }
 
 
-def _fetch_and_extract(ctx: WorkerContext, entries: list[Entry]) -> list[_Done | _Failed]:
-    """Fetch pages concurrently (I/O) and extract each here as it arrives.
+# Extracted items are classified and written in groups of this many, and whenever the next
+# page has yet to arrive, rather than once per batch: a consumer sees an item about as soon
+# as it is ready (a batch of 16 takes most of a second on a busy 2-core machine), and a job
+# that dies midway leaves less to redo. Four keep the classifier's and the pipelined write's
+# per-call costs small (docs/benchmarks.md).
+EMIT_GROUP = 4
+
+
+class _Outbox:
+    """Extracted items waiting to be classified and written to the stream."""
+
+    def __init__(self, ctx: WorkerContext) -> None:
+        self._ctx = ctx
+        self._ready: list[_Done] = []
+        self.emitted = 0
+        self.duplicates = 0  # already in the stream: written by an earlier run of the job
+
+    def add(self, done: _Done) -> None:
+        self._ready.append(done)
+        if len(self._ready) >= EMIT_GROUP:
+            self.flush()
+
+    def flush(self) -> None:
+        done, self._ready = self._ready, []
+        if not done:
+            return
+        ctx = self._ctx
+        started = time.monotonic()
+        predictions = ctx.classifier.predict(
+            [Document(title=d.article.title, text=d.article.text) for d in done]
+        )
+        metrics.classified(time.monotonic() - started)
+        rows = [
+            (
+                d.entry.id,  # revision_key(id, N) for a revision: its own idempotence marker
+                streams.revision_key(d.entry.url, streams.split_revision(d.entry.id)[1]),
+                _stream_fields(d, p, ctx.classifier.version),
+            )
+            for d, p in zip(done, predictions, strict=True)
+        ]
+        written = ctx.emitter.emit_many(rows)
+        metrics.emitted(p.label for p, w in zip(predictions, written, strict=True) if w)
+        for d, stream_id, p in zip(done, written, predictions, strict=True):
+            log.info(
+                "feed %s: item %s %s -> %s (%s) [job %s]",
+                d.entry.feed, d.entry.id, d.entry.link, p.label, stream_id or "already emitted", _job_id(),
+                extra={"feed": d.entry.feed, "url": d.entry.link, "item_id": d.entry.id, "job_id": _job_id()},
+            )  # fmt: skip
+        self.emitted += sum(1 for w in written if w)
+        self.duplicates += sum(1 for w in written if not w)
+
+
+def _fetch_and_extract(
+    ctx: WorkerContext, entries: list[Entry], *, before_waiting: Callable[[], None]
+) -> Generator[_Done | _Failed, None, None]:
+    """Fetch pages concurrently (I/O) and extract each here as it arrives; yield the outcomes
+    in the order they are ready.
 
     Extraction runs in this thread, one page at a time (trafilatura is CPU-bound and not
-    thread-safe), overlapping with the fetches still in flight. Each host gets no more
-    pages in flight than its request slots: a page handed to a fetch thread only waits
-    for other workers, never for this job's own pages (its wait counts towards HostBusy).
+    thread-safe), overlapping with the fetches still in flight. ``before_waiting`` is
+    called whenever no page has arrived yet, so work that is ready can use that wait. Each
+    host gets no more pages in flight than its request slots: a page handed to a fetch
+    thread only waits for other workers, never for this job's own pages (its wait counts
+    towards HostBusy).
     """
     _ = ctx.limiter, ctx.fetcher, ctx.robots_memo  # made once here, not raced by the fetch threads
     lanes: dict[str, deque[int]] = {}
@@ -269,22 +315,23 @@ def _fetch_and_extract(ctx: WorkerContext, entries: list[Entry]) -> list[_Done |
             i = lanes[host].popleft()
             running[ctx.fetch_pool.submit(_fetch, ctx, entries[i])] = (i, host)
 
-    outcomes: list[_Done | _Failed | None] = [None] * len(entries)
     for _round in range(ctx.settings.per_host_concurrency):  # hosts interleaved: first pages first
         for host in lanes:
             start_next(host)
     try:
         while running:
-            finished, _pending = wait(running, return_when=FIRST_COMPLETED)
+            finished, _pending = wait(running, timeout=0, return_when=FIRST_COMPLETED)
+            if not finished:
+                before_waiting()
+                finished, _pending = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
-                i, host = running.pop(future)
+                _i, host = running.pop(future)
                 start_next(host)  # keep the host busy while this page is extracted
                 fetched = future.result()
-                outcomes[i] = _extract(fetched) if isinstance(fetched, _Fetched) else fetched
+                yield _extract(fetched) if isinstance(fetched, _Fetched) else fetched
     finally:  # a failed or timed-out job leaves no queued fetches behind in the shared pool
         for future in running:
             future.cancel()
-    return [o for o in outcomes if o is not None]
 
 
 def _fetch(ctx: WorkerContext, entry: Entry) -> _Fetched | _Failed:
