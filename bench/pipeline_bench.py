@@ -209,10 +209,10 @@ def unit_seconds_each(docs: list[tuple[bytes, str]]) -> list[float]:
     return out
 
 
-def _unit_cpu_per_page(docs: list[tuple[bytes, str]], results: Any) -> None:
+def _unit_cpu_per_page(docs: list[tuple[bytes, str]]) -> float:
     started = time.process_time()
     unit_seconds_each(docs)
-    results.put((time.process_time() - started) / len(docs))
+    return (time.process_time() - started) / len(docs)
 
 
 def unit_seconds_on_every_core(docs: list[tuple[bytes, str]], cores: int) -> float:
@@ -222,15 +222,8 @@ def unit_seconds_on_every_core(docs: list[tuple[bytes, str]], cores: int) -> flo
     The limit itself multiplies one page's time alone by the cores, which assumes cores
     share nothing; on a VM they share caches, memory bandwidth and the host.
     """
-    context = multiprocessing.get_context("fork")
-    results = context.Queue()
-    processes = [context.Process(target=_unit_cpu_per_page, args=(docs, results)) for _ in range(cores)]
-    for process in processes:
-        process.start()
-    each = [results.get(timeout=600) for _ in processes]
-    for process in processes:
-        process.join()
-    return statistics.mean(each)
+    with multiprocessing.get_context("fork").Pool(cores) as pool:
+        return statistics.fmean(pool.map(_unit_cpu_per_page, [docs] * cores))
 
 
 class SpeedProbe(threading.Thread):
@@ -320,14 +313,13 @@ def phase_compute(site_mod: Any, n_items: int, pages: int, seed: int) -> dict:
         "traf_default": [],
         "extract_fast": [],
         "extract_default": [],
-        "traf_fast_every_core_busy": [],
     }
+    cpu_runs: dict[str, list[float]] = {"alone": [], "every_core_busy": []}  # CPU time, one clock
     cores = os.cpu_count() or 1
-    alone_cpu = []  # the unit's CPU time alone, to compare with every core busy on the same clock
     for _ in range(3):
         runs["traf_fast"].append(traf(True))
-        alone_cpu.append(statistics.fmean(unit_seconds_each(docs)))
-        runs["traf_fast_every_core_busy"].append(unit_seconds_on_every_core(docs, cores))
+        cpu_runs["alone"].append(statistics.fmean(unit_seconds_each(docs)))
+        cpu_runs["every_core_busy"].append(unit_seconds_on_every_core(docs, cores))
         runs["traf_fast_parsed_tree"].append(traf_tree(True))
         runs["traf_default"].append(traf(False))
         sec, fast_articles = whole(True)
@@ -362,10 +354,10 @@ def phase_compute(site_mod: Any, n_items: int, pages: int, seed: int) -> dict:
         "compute_limit": cores / per_page,
         "compute_limit_parse_not_counted": cores / min(runs["traf_fast_parsed_tree"]),
         "compute_limit_whole_extract_fast": cores / min(runs["extract_fast"]),
-        # the unit while every core runs it, relative to alone (rounds taken alternately)
+        "unit_cpu_sec_per_page": {k: statistics.median(v) for k, v in cpu_runs.items()},
+        # the unit's CPU time per page while every core runs it, over alone (rounds alternate)
         "every_core_busy_slowdown": statistics.median(
-            busy / alone
-            for busy, alone in zip(runs["traf_fast_every_core_busy"], runs["traf_fast"], strict=True)
+            busy / alone for busy, alone in zip(cpu_runs["every_core_busy"], cpu_runs["alone"], strict=True)
         ),
     }
 

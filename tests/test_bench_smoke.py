@@ -28,3 +28,4 @@ def test_pipeline_bench_smoke(tmp_path: Path) -> None:
     assert report["daemon"]["exit_code"] == 0
     assert report["summary"]["all_items"] and report["summary"]["release_all_items"]
     assert report["compute"]["compute_limit"] > 0
+    assert report["compute"]["every_core_busy_slowdown"] > 0

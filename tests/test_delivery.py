@@ -10,9 +10,11 @@ import os
 import signal
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from typing import Any
 
 import pytest
 from redis import Redis
@@ -21,6 +23,7 @@ from rq import Worker
 from tests.conftest import free_port, start_redis
 from tests.daemons import (
     FAST_RETRIES,
+    PAGES,
     Daemon,
     environment,
     many_items_feed,
@@ -272,8 +275,8 @@ def test_an_item_reaches_the_stream_while_the_rest_of_its_batch_is_still_loading
     redis_url: str, redis: Redis
 ) -> None:
     """Items are written as they are ready, not when their whole batch is: the second page
-    here answers once the first page's item is in the stream, or after 3 s without it (within
-    the fetch's 5 s deadline, so the batch then completes)."""
+    here answers once the first page's item is in the stream, or after 20 s without it (within
+    the fetch's deadline, so the batch then completes)."""
     first, second = (
         "/uni/news/2025/lru-photonics-institute-mou.html",
         "/uni/news/2025/lru-global-index-ranking.html",
@@ -282,7 +285,7 @@ def test_an_item_reaches_the_stream_while_the_rest_of_its_batch_is_still_loading
 
     def serve(handler: BaseHTTPRequestHandler) -> None:
         if handler.path == second:
-            deadline = time.monotonic() + 3
+            deadline = time.monotonic() + 20
             while redis.xlen(names.ITEMS_STREAM) == 0 and time.monotonic() < deadline:
                 time.sleep(0.01)
             if redis.xlen(names.ITEMS_STREAM):
@@ -302,10 +305,8 @@ def test_an_item_reaches_the_stream_while_the_rest_of_its_batch_is_still_loading
     base = f"http://127.0.0.1:{server.server_address[1]}"
     thread.start()
     try:
-        with worker_context(redis_url, classify=True):
-            result = tasks.process_items(
-                [page_entry(base, first).to_dict(), page_entry(base, second).to_dict()]
-            )
+        with worker_context(redis_url, classify=True, total_timeout="30s"):
+            result = tasks.process_items([page_entry(base, path).to_dict() for path in (first, second)])
     finally:
         server.shutdown()
         server.server_close()
@@ -315,6 +316,39 @@ def test_an_item_reaches_the_stream_while_the_rest_of_its_batch_is_still_loading
         base + first,
         base + second,
     ]
+
+
+def test_a_job_that_fails_between_groups_is_finished_by_its_retry_exactly_once(
+    site: Site, redis_url: str, redis: Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The classifier fails on the job's second group: the first group stays written, the
+    job fails (RQ retries it), and the re-run writes the rest, each item once."""
+    paths = ["/" + page for page in PAGES[:6]]
+    items = [page_entry(site.base, path).to_dict() for path in paths]
+    groups: list[int] = []
+    with worker_context(redis_url, classify=True) as ctx:
+        real_predict = ctx.classifier.predict
+
+        def predict_failing_second_time(documents: list[Any]) -> Any:
+            groups.append(len(documents))
+            if len(groups) == 2:
+                raise RuntimeError("the classifier failed")
+            return real_predict(documents)
+
+        monkeypatch.setattr(ctx.classifier, "predict", predict_failing_second_time)
+        with pytest.raises(RuntimeError, match="the classifier failed"):
+            tasks.process_items(items)
+        written_first = redis.xlen(names.ITEMS_STREAM)
+        monkeypatch.setattr(ctx.classifier, "predict", real_predict)
+        result = tasks.process_items(items)
+    assert 1 <= written_first == groups[0] < len(paths)
+    assert result == {
+        "emitted": len(paths) - written_first,
+        "duplicates": written_first,
+        "retried": 0,
+        "dead": 0,
+    }
+    assert stream_ids(redis) == Counter({page_entry(site.base, path).id: 1 for path in paths})
 
 
 def test_ready_items_are_written_in_groups(redis_url: str, redis: Redis) -> None:

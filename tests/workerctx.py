@@ -22,7 +22,7 @@ from workers.settings import parse_settings
 SETTINGS = """
 fetch:
   allow_networks: [127.0.0.0/8]
-  total_timeout: 5s
+  total_timeout: {total_timeout}
   per_host_delay: 0
   per_host_concurrency: 4
 {extra}
@@ -30,9 +30,14 @@ fetch:
 
 
 @contextmanager
-def worker_context(redis_url: str, extra: str = "", *, classify: bool = False) -> Iterator[WorkerContext]:
-    """``classify``: load the shipped classifier (only process_items needs it; poll_feed does not)."""
-    settings = parse_settings(SETTINGS.format(extra=extra), environ={"REDIS_URL": redis_url})
+def worker_context(
+    redis_url: str, extra: str = "", *, classify: bool = False, total_timeout: str = "5s"
+) -> Iterator[WorkerContext]:
+    """``classify``: load the shipped classifier (only process_items needs it; poll_feed does not).
+    ``total_timeout``: each request's whole deadline."""
+    settings = parse_settings(
+        SETTINGS.format(extra=extra, total_timeout=total_timeout), environ={"REDIS_URL": redis_url}
+    )
     classifier: Any = load_classifier(settings.model_path) if classify else None
     ctx = WorkerContext(settings=settings, classifier=classifier)
     saved = list(context._installed)

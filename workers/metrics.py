@@ -105,7 +105,7 @@ def _create_metrics() -> _Metrics:
         fetch_seconds=histogram("fetch_duration_seconds", "One HTTP fetch, redirects and body included.", ("kind",), NETWORK_BUCKETS),
         extract_seconds=histogram("extract_duration_seconds", "Extracting one page with trafilatura.", (), CPU_BUCKETS),
         extraction_failures=counter("extraction_failures_total", "Pages that yielded no usable article (or were not HTML)."),
-        classify_seconds=histogram("classify_duration_seconds", "Classifying one batch of items.", (), CPU_BUCKETS),
+        classify_seconds=histogram("classify_duration_seconds", "Classifying one group of items (up to four, as they are extracted).", (), CPU_BUCKETS),
         emitted=counter("items_emitted_total", "Items written to pressroom:items, by primary label.", ("label",)),
         retries=counter("item_retries_total", "Items queued again after a transient failure."),
         dead_letters=counter("dead_letters_total", "Items given up on, by error type.", ("error_type",)),

@@ -257,11 +257,13 @@ class _Outbox:
         self.duplicates = 0  # already in the stream: written by an earlier run of the job
 
     def add(self, done: _Done) -> None:
+        """Hold an item until a group is full: one classifier call and one write per group."""
         self._ready.append(done)
         if len(self._ready) >= EMIT_GROUP:
             self.flush()
 
     def flush(self) -> None:
+        """Classify and write whatever is held (an error fails the job; its retry skips what was written)."""
         done, self._ready = self._ready, []
         if not done:
             return
@@ -305,15 +307,14 @@ def _fetch_and_extract(
     towards HostBusy).
     """
     _ = ctx.limiter, ctx.fetcher, ctx.robots_memo  # made once here, not raced by the fetch threads
-    lanes: dict[str, deque[int]] = {}
-    for i, entry in enumerate(entries):
-        lanes.setdefault(hosts.host_of(entry.link), deque()).append(i)
-    running: dict[Future[_Fetched | _Failed], tuple[int, str]] = {}
+    lanes: dict[str, deque[Entry]] = {}
+    for entry in entries:
+        lanes.setdefault(hosts.host_of(entry.link), deque()).append(entry)
+    running: dict[Future[_Fetched | _Failed], str] = {}  # -> host
 
     def start_next(host: str) -> None:
         if lanes[host]:
-            i = lanes[host].popleft()
-            running[ctx.fetch_pool.submit(_fetch, ctx, entries[i])] = (i, host)
+            running[ctx.fetch_pool.submit(_fetch, ctx, lanes[host].popleft())] = host
 
     for _round in range(ctx.settings.per_host_concurrency):  # hosts interleaved: first pages first
         for host in lanes:
@@ -325,8 +326,7 @@ def _fetch_and_extract(
                 before_waiting()
                 finished, _pending = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
-                _i, host = running.pop(future)
-                start_next(host)  # keep the host busy while this page is extracted
+                start_next(running.pop(future))  # keep the host busy while this page is extracted
                 fetched = future.result()
                 yield _extract(fetched) if isinstance(fetched, _Fetched) else fetched
     finally:  # a failed or timed-out job leaves no queued fetches behind in the shared pool
