@@ -40,6 +40,10 @@ Parsing and handing over the tree (measured on the benchmark pages, docs/benchma
 * ``drop_discarded_elements`` deletes, before trafilatura copies the tree, the scripts and
   styles its first cleaning step deletes anyway (they hold no elements, so nothing else
   changes). Fast path only: the full path's fallback extractors still see the page whole.
+* None of the trafilatura steps borrowed here (its charset guess and repairs, its cheap
+  metadata steps) are its documented API. If a release renames one, its public
+  ``load_html`` and ``extract_metadata`` take over, slower but with the same results on
+  every test and benchmark page, and a warning says so (a test hides each step to check).
 
 The publication date comes from htmldate run on a copy of the page without sidebars,
 comments and teaser lists (_DATE_NOISE_XPATH), because htmldate takes the first plausible
@@ -55,6 +59,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -65,13 +70,24 @@ from typing import Any
 from htmldate import find_date
 from lxml import etree
 from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction, fromstring
-from trafilatura import bare_extraction
-from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
+from trafilatura import bare_extraction, extract_metadata, load_html
 from trafilatura.settings import Document
-from trafilatura.utils import DOCTYPE_TAG, HAS_BROTLI, decode_file, repair_faulty_html
 
 from workers.errors import ExtractError
 from workers.text import clean_text
+
+# Borrowed trafilatura steps (the module docstring says why, and what takes over without them).
+try:
+    from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
+    from trafilatura.utils import DOCTYPE_TAG, HAS_BROTLI, decode_file, repair_faulty_html
+except ImportError as missing:
+    HAS_INTERNALS = False
+    logging.getLogger(__name__).warning(
+        "this trafilatura release lacks a step pressroom borrows (%s): extracting with its public, slower calls",
+        missing,
+    )
+else:
+    HAS_INTERNALS = True
 
 # Below this many characters of body text an "article" is a stub, a paywall teaser or a
 # navigation page; downstream classification would be guesswork.
@@ -246,7 +262,9 @@ _FIRST_BYTES = (b"<", b" ", b"\t", b"\n", b"\r")
 _FIRST_BYTES_BROTLI = (b"<",)
 _LEADING_SPACE = re.compile(rb"[ \t\n\r]*")
 # trafilatura's DOCTYPE_TAG for bytes: a doctype holding a slash (XHTML's), at the very start
-_SLASHED_DOCTYPE = re.compile(DOCTYPE_TAG.pattern.encode("ascii"), re.IGNORECASE)
+_SLASHED_DOCTYPE = re.compile(
+    DOCTYPE_TAG.pattern.encode("ascii") if HAS_INTERNALS else rb"(?!)", re.IGNORECASE
+)
 
 
 def _as_served(data: bytes) -> tuple[bytes, str] | None:
@@ -260,6 +278,8 @@ def _as_served(data: bytes) -> tuple[bytes, str] | None:
     the page takes the general path. The opening is the first 50 characters, lower-case,
     as ``load_html`` judges them.
     """
+    if not HAS_INTERNALS:
+        return None
     # trafilatura first tries to decompress the page: zlib and gzip cannot start with these
     # bytes, brotli (when installed: it has no magic number) can start with whitespace
     if data[:1] not in (_FIRST_BYTES_BROTLI if HAS_BROTLI else _FIRST_BYTES):
@@ -304,6 +324,8 @@ def _parse(data: bytes | str, url: str) -> HtmlElement:
             raise ExtractError(url, "not an HTML document")
     elif not data.strip():
         raise ExtractError(url, "empty document")
+    if not HAS_INTERNALS:
+        return _parse_with_load_html(data, url)
     served = _as_served(data) if isinstance(data, bytes) else None
     tree: HtmlElement | None = None
     if served is not None:
@@ -340,6 +362,18 @@ def _parse_like_load_html(data: bytes | str, url: str) -> tuple[HtmlElement, str
     return tree, beginning
 
 
+def _parse_with_load_html(data: bytes | str, url: str) -> HtmlElement:
+    """The tree from trafilatura's public load_html (lxml.html's slower parser), which also
+    refuses a fragment that does not say it is HTML, as ``_parse`` does."""
+    try:
+        tree = load_html(data)
+    except (etree.LxmlError, ValueError, TypeError) as exc:
+        raise ExtractError(url, f"not an HTML document ({exc})") from None
+    if tree is None:
+        raise ExtractError(url, "not an HTML document")
+    return tree
+
+
 def _author(found: str, declared: str) -> str:
     """trafilatura's author, but as the page spelt it when they are the same name.
 
@@ -362,6 +396,8 @@ def _metadata(tree: HtmlElement) -> Document:
     docstring says why not the whole pass). Must run before extraction prunes the tree.
     """
     try:
+        if not HAS_INTERNALS:  # the whole pass, on a copy: it must leave the tree as it is
+            return extract_metadata(copy.deepcopy(tree)) or Document()
         found = extract_meta_json(tree, examine_meta(tree))
         if not found.title:
             found.title = extract_title(tree)
