@@ -522,10 +522,11 @@ sys.modules[module] = renamed
 from workers import extract
 from workers.errors import ExtractError
 assert not extract.HAS_INTERNALS
+base, site = sys.argv[2], sys.argv[3]
 out = {}
-for path in sys.argv[3:]:
-    data = open(path, "rb").read().replace(b"{{BASE}}", sys.argv[2].encode())
-    url = sys.argv[2] + "/" + path
+for path in sys.argv[4:]:
+    data = open(f"{site}/{path}", "rb").read().replace(b"{{BASE}}", base.encode())
+    url = f"{base}/{path}"
     out[path] = [dataclasses.asdict(extract.extract_article(data, url, fast=fast)) for fast in (True, False)]
 for bad in BAD:
     try:
@@ -540,27 +541,27 @@ print(json.dumps(out))
 @pytest.mark.parametrize(
     "borrowed", ["trafilatura.utils.decode_file", "trafilatura.metadata.extract_meta_json"]
 )
-def test_a_trafilatura_release_without_the_borrowed_steps_gives_the_same_articles(borrowed: str) -> None:
+def test_a_trafilatura_release_without_the_borrowed_steps_still_extracts(borrowed: str) -> None:
     """extract.py borrows trafilatura steps that are not its documented API; without them
-    its public calls must take over with the same results, not fail every worker at import."""
+    its public calls must take over (the same articles on these pages: the metadata pass
+    that takes over differs only on pages unlike these, see extract.py), not fail every
+    worker at import."""
     import dataclasses
     import subprocess
     import sys
 
-    paths = [str(SITE / p) for p in PAGES]
     result = subprocess.run(
-        [sys.executable, "-c", _WITHOUT_INTERNALS, borrowed, BASE, *paths],
+        [sys.executable, "-c", _WITHOUT_INTERNALS, borrowed, BASE, str(SITE), *PAGES],
         capture_output=True, text=True, timeout=120, cwd=Path(__file__).parent.parent,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     assert "lacks a step pressroom borrows" in result.stderr
     fallback = json.loads(result.stdout)
-    for path, page in zip(paths, PAGES, strict=True):
-        url = f"{BASE}/{path}"
-        data = page_bytes(page)
-        assert fallback[path] == [
-            dataclasses.asdict(extract_article(data, url, fast=f)) for f in (True, False)
-        ]
+    for page in PAGES:
+        url = f"{BASE}/{page}"
+        assert fallback[page] == [
+            dataclasses.asdict(extract_article(page_bytes(page), url, fast=f)) for f in (True, False)
+        ], page
     for bad in _NOT_ARTICLES:
         with pytest.raises(ExtractError) as raised:
             extract_article(bad, "u")
