@@ -8,6 +8,9 @@ banners, sidebars, footers, comment threads and teasers.
 from __future__ import annotations
 
 import json
+import logging
+import signal
+import socket
 import threading
 import time
 from collections import Counter
@@ -152,6 +155,70 @@ def test_a_worker_stops_listening_for_commands_within_a_poll(redis: Redis) -> No
     stopping.start()
     stopping.join(timeout=10)
     assert not stopping.is_alive()
+
+
+def test_a_worker_is_recycled_after_its_item_batches_and_polls_do_not_count(
+    redis_url: str, redis: Redis
+) -> None:
+    """trafilatura's caches grow with the pages a worker extracts, so a worker stops (and the
+    supervisor starts a fresh one) after a number of item batches; polls extract nothing."""
+    from rq.serializers import JSONSerializer
+
+    from tests.workerctx import feed_dict, worker_context
+    from workers import queues
+    from workers.daemon import PressroomWorker
+
+    with socket.socket() as probe:  # a port nothing listens on: each poll fails quickly, as a poll may
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}/feed.xml"
+    q = queues.jobs_queue(redis)
+    for n in range(3):
+        q.enqueue(queues.POLL_TASK, feed_dict(f"f{n}", closed))
+    for _ in range(3):
+        q.enqueue(queues.ITEMS_TASK, [])
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    rq_loggers = [logging.getLogger(name) for name in ("rq.worker", "rq.job")]  # work() sets them up
+    saved = [(lg.level, list(lg.handlers), lg.propagate) for lg in rq_loggers]
+    try:
+        with worker_context(redis_url, classify=True):
+            worker = PressroomWorker([q], connection=redis, serializer=JSONSerializer, item_jobs_per_worker=2)
+            worker.work(burst=True, with_scheduler=False, logging_level="WARNING")
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+        for lg, (level, lg_handlers, propagate) in zip(rq_loggers, saved, strict=True):
+            lg.setLevel(level)
+            lg.handlers[:] = lg_handlers
+            lg.propagate = propagate
+    assert [job.func_name for job in q.jobs] == [queues.ITEMS_TASK]  # three polls and two batches done
+    assert q.finished_job_registry.count == 5
+    assert worker.item_jobs_left == 0
+
+
+def test_a_recycled_worker_process_exits_with_its_own_code(
+    redis_url: str, redis: Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The supervisor tells a recycle (logged as such) from a worker that stopped for any other
+    reason (RQ's loop also returns after an error or a shutdown command: a warning)."""
+    import multiprocessing
+    import os
+
+    from tests.workerctx import worker_context
+    from workers import daemon, queues
+
+    monkeypatch.setattr(daemon, "ITEM_JOBS_PER_WORKER", 1)
+    queues.jobs_queue(redis).enqueue(queues.ITEMS_TASK, [])
+    with worker_context(redis_url, classify=True) as ctx:
+        child = multiprocessing.get_context("fork").Process(
+            target=daemon._worker_main, args=(ctx, "WARNING", os.getpid())
+        )
+        child.start()
+        child.join(timeout=60)
+        if child.is_alive():  # it did not stop after its batch: waiting for the next job
+            child.kill()
+            child.join()
+    assert child.exitcode == daemon.RECYCLED
+    assert queues.jobs_queue(redis).finished_job_registry.count == 1
 
 
 _FORKED_WORKER_PROBE = """

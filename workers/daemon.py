@@ -20,13 +20,16 @@ import logging
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from types import FrameType
+from typing import Any
 
 from redis.exceptions import RedisError
 from rq import Queue, SimpleWorker
+from rq.exceptions import DeserializationError
 from rq.executions import Execution
 from rq.job import Job
 from rq.serializers import JSONSerializer
@@ -44,7 +47,11 @@ log = logging.getLogger(__name__)
 SHUTDOWN_GRACE = 15.0  # warm stop budget; the whole exit stays under 20 s
 KILL_AFTER = 3.0  # after the cold stop request
 TICK = 0.25
-MAX_JOBS_PER_WORKER = 1000  # recycle workers: trafilatura's caches grow on long runs
+# Recycle a worker after this many item batches: trafilatura's caches grow with the pages
+# it extracts. Polls do not count: they extract nothing, and with hundreds of feeds they
+# would recycle workers many times a day, each leaving its metrics files behind.
+ITEM_JOBS_PER_WORKER = 1000
+RECYCLED = 3  # a worker's exit code when it stopped to be recycled
 
 
 HEARTBEAT_EVERY = 5.0  # seconds between heartbeats while a job runs
@@ -67,6 +74,10 @@ class PressroomWorker(SimpleWorker):
     lease while the job runs; when the process dies, the lease lapses within
     HEARTBEAT_TTL and the next registry sweep (every MAINTENANCE_INTERVAL) requeues it.
     """
+
+    def __init__(self, *args: Any, item_jobs_per_worker: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.item_jobs_left = ITEM_JOBS_PER_WORKER if item_jobs_per_worker is None else item_jobs_per_worker
 
     def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
         return HEARTBEAT_TTL
@@ -91,6 +102,15 @@ class PressroomWorker(SimpleWorker):
             stop.set()
             beat.join()
         self.set_state(WorkerStatus.IDLE)
+        try:
+            is_item_batch = job.func_name == queues.ITEMS_TASK
+        except DeserializationError:  # perform_job has failed the job already
+            is_item_batch = False
+        if is_item_batch:
+            self.item_jobs_left -= 1
+            if self.item_jobs_left <= 0:  # RQ's loop stops warmly before taking another job
+                log.info("worker %s: its item batches are done, stopping to be recycled", self.name)
+                self._stop_requested = True
 
     def _beat(self, job: Job, execution: Execution, stop: threading.Event) -> None:
         while not stop.wait(HEARTBEAT_EVERY):
@@ -124,9 +144,11 @@ def _worker_main(context: WorkerContext, log_level: str, parent_pid: int) -> Non
     rq_level = "DEBUG" if log_level.upper() == "DEBUG" else "WARNING"
     # Delayed jobs are moved by pressroom's scheduler, not a process forked from here.
     try:
-        worker.work(with_scheduler=False, max_jobs=MAX_JOBS_PER_WORKER, logging_level=rq_level)
+        worker.work(with_scheduler=False, logging_level=rq_level)
     finally:
         context.close()
+    if worker.item_jobs_left <= 0:
+        sys.exit(RECYCLED)  # not 0, which RQ also returns after an error or a shutdown command
 
 
 @dataclass
@@ -169,7 +191,9 @@ class Supervisor:
                 child.process.join()
                 metrics.process_dead(child.process.pid)
                 dead += 1
-                if self._stop_requests == 0:
+                if self._stop_requests == 0 and child.process.exitcode == RECYCLED:
+                    log.info("worker pid %s stopped to be recycled; starting a fresh one", child.process.pid)
+                elif self._stop_requests == 0:
                     log.warning(
                         "worker pid %s exited with code %s", child.process.pid, child.process.exitcode
                     )
