@@ -191,12 +191,15 @@ class Supervisor:
                 child.process.join()
                 metrics.process_dead(child.process.pid)
                 dead += 1
-                if self._stop_requests == 0 and child.process.exitcode == RECYCLED:
-                    log.info("worker pid %s stopped to be recycled; starting a fresh one", child.process.pid)
-                elif self._stop_requests == 0:
-                    log.warning(
-                        "worker pid %s exited with code %s", child.process.pid, child.process.exitcode
-                    )
+                if self._stop_requests == 0:
+                    if child.process.exitcode == RECYCLED:
+                        log.info(
+                            "worker pid %s stopped to be recycled; starting a fresh one", child.process.pid
+                        )
+                    else:
+                        log.warning(
+                            "worker pid %s exited with code %s", child.process.pid, child.process.exitcode
+                        )
                 # a worker that dies young (Redis down?) is restarted ever more slowly
                 young = time.monotonic() - child.started < 10
                 self._restart_delay = min(30.0, self._restart_delay * 2) if young else 1.0

@@ -282,8 +282,6 @@ def _as_served(data: bytes) -> tuple[bytes, str] | None:
     the page takes the general path. The opening is the first 50 characters, lower-case,
     as ``load_html`` judges them.
     """
-    if not HAS_INTERNALS:
-        return None
     # trafilatura first tries to decompress the page: zlib and gzip cannot start with these
     # bytes, brotli (when installed: it has no magic number) can start with whitespace
     if data[:1] not in (_FIRST_BYTES_BROTLI if HAS_BROTLI else _FIRST_BYTES):
