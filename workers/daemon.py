@@ -16,6 +16,7 @@ jobs stay in RQ's started registry and are recovered). A dead worker is replaced
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import multiprocessing
 import os
@@ -123,10 +124,18 @@ class PressroomWorker(SimpleWorker):
 def _preload(context: WorkerContext) -> None:
     """What each worker would otherwise do at its first job: import the job functions (RQ
     imports them by dotted path) and build the classifier's look-up tables, about 0.1 s of
-    CPU per worker, on the cores that are extracting the first items."""
+    CPU per worker, on the cores that are extracting the first items.
+
+    Then everything loaded so far is moved out of the garbage collector's sight
+    (``gc.freeze``): it lives as long as the process, and a worker's collections would
+    otherwise walk all of it again and again, writing to every object they visit, which
+    also copies the shared pages into each worker (docs/benchmarks.md, session 8).
+    """
     import workers.tasks  # noqa: F401
 
     context.classifier.predict([Document(title="Warm-up", text="A sentence to score before forking.")])
+    gc.collect()
+    gc.freeze()
 
 
 def _worker_main(context: WorkerContext, log_level: str, parent_pid: int) -> None:
