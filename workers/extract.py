@@ -69,13 +69,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol
 
 from htmldate import find_date
 from lxml import etree
 from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction, fromstring
 from trafilatura import bare_extraction, extract_metadata, load_html
-from trafilatura.settings import Document
 
 from workers.errors import ExtractError
 from workers.text import clean_text
@@ -391,7 +390,26 @@ def _author(found: str, declared: str) -> str:
     return found
 
 
-def _metadata(tree: HtmlElement) -> Document:
+class _Metadata(Protocol):
+    """The fields pressroom reads from trafilatura's metadata ``Document``. Named by what is
+    read, not imported: that class is not in trafilatura's documented API either, and a
+    release that moved it would otherwise stop every worker at import."""
+
+    title: str | None
+    author: str | None
+    sitename: str | None
+    description: str | None
+
+
+@dataclass
+class _NoMetadata:
+    title: str | None = None
+    author: str | None = None
+    sitename: str | None = None
+    description: str | None = None
+
+
+def _metadata(tree: HtmlElement) -> _Metadata:
     """Title, author, site name and description from meta tags, OpenGraph and JSON-LD.
 
     The inexpensive steps of trafilatura's own metadata pass, in its order (the module
@@ -399,12 +417,12 @@ def _metadata(tree: HtmlElement) -> Document:
     """
     try:
         if not HAS_INTERNALS:  # the whole pass, on a copy: it must leave the tree as it is
-            return extract_metadata(copy.deepcopy(tree)) or Document()
+            return extract_metadata(copy.deepcopy(tree)) or _NoMetadata()
         found = extract_meta_json(tree, examine_meta(tree))
         if not found.title:
             found.title = extract_title(tree)
     except (etree.LxmlError, ValueError, TypeError):  # odd markup: the text matters more than these fields
-        return Document()
+        return _NoMetadata()
     return found
 
 
@@ -457,7 +475,7 @@ def _extract(html: bytes | str, url: str, *, fast: bool, find_date: bool) -> Art
         doc = bare_extraction(tree, url=url or None, fast=fast, **TRAFILATURA_OPTIONS)
     except (etree.LxmlError, ValueError, TypeError) as exc:  # malformed trees surface as these
         raise ExtractError(url, f"extraction failed: {exc}") from exc
-    if not isinstance(doc, Document):
+    if doc is None or isinstance(doc, dict):  # None: nothing article-like; a dict only for as_dict
         raise ExtractError(url, "no main content found")
     text = clean_text(doc.text or "", 200_000)
     if len(text) < MIN_TEXT_CHARS:
