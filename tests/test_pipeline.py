@@ -229,9 +229,10 @@ from workers.daemon import _preload
 from workers.settings import parse_settings
 
 def loaded(context):
-    tables = getattr(context.classifier.segment_model, "_scorer", None) is not None
-    frozen = gc.get_freeze_count() > 0
-    return ["workers.tasks" in sys.modules, "trafilatura" in sys.modules, tables, frozen]
+    scorer = getattr(context.classifier.segment_model, "_scorer", None)
+    # frozen objects are out of the collector's generations, so get_objects() leaves them out
+    frozen = scorer is not None and all(o is not scorer for o in gc.get_objects())
+    return ["workers.tasks" in sys.modules, "trafilatura" in sys.modules, scorer is not None, frozen]
 
 def report(context, queue):
     queue.put(loaded(context))

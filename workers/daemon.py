@@ -127,9 +127,11 @@ def _preload(context: WorkerContext) -> None:
     CPU per worker, on the cores that are extracting the first items.
 
     Then everything loaded so far is moved out of the garbage collector's sight
-    (``gc.freeze``): it lives as long as the process, and a worker's collections would
-    otherwise walk all of it again and again, writing to every object they visit, which
-    also copies the shared pages into each worker (docs/benchmarks.md, session 8).
+    (``gc.freeze``): nearly all of it lives as long as the process, and a worker's
+    collections would otherwise walk all of it again and again, writing to every object
+    they visit, which also copies the shared pages into each worker (docs/benchmarks.md,
+    session 8). The little that does not (the supervisor's Redis client, which a worker
+    replaces) is never collected in the workers: a fixed cost, once per worker.
     """
     import workers.tasks  # noqa: F401
 

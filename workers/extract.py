@@ -475,8 +475,9 @@ def _extract(html: bytes | str, url: str, *, fast: bool, find_date: bool) -> Art
         doc = bare_extraction(tree, url=url or None, fast=fast, **TRAFILATURA_OPTIONS)
     except (etree.LxmlError, ValueError, TypeError) as exc:  # malformed trees surface as these
         raise ExtractError(url, f"extraction failed: {exc}") from exc
-    if doc is None or isinstance(doc, dict):  # None: nothing article-like; a dict only for as_dict
+    if doc is None:
         raise ExtractError(url, "no main content found")
+    assert not isinstance(doc, dict), "a dict comes only with as_dict, which is not passed"
     text = clean_text(doc.text or "", 200_000)
     if len(text) < MIN_TEXT_CHARS:
         raise ExtractError(url, f"article text too short ({len(text)} chars)")
