@@ -10,20 +10,25 @@ which RQ treats as a warm stop, so the job in hand still finishes.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import signal
 import sys
+from typing import Any
 
 _PR_SET_PDEATHSIG = 1
+
+# prctl from the C library this process already has loaded (dlopen of the program itself),
+# looked up once, at import, in the parent. Not ctypes.util.find_library: it runs
+# `ldconfig -p` in a subprocess, which every worker start did, and the embedded Redis's
+# preexec_fn too, between fork and exec, where starting processes is not safe.
+_prctl: Any = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
 
 
 def die_with_parent(signum: int = signal.SIGTERM, *, parent_pid: int | None = None) -> bool:
     """Ask the kernel to send ``signum`` when the parent exits; False where unsupported."""
-    if not sys.platform.startswith("linux"):
+    if _prctl is None:
         return False
-    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-    if libc.prctl(_PR_SET_PDEATHSIG, signum, 0, 0, 0) != 0:
+    if _prctl(_PR_SET_PDEATHSIG, signum, 0, 0, 0) != 0:
         return False
     if parent_pid is not None and os.getppid() != parent_pid:
         os.kill(os.getpid(), signum)  # the parent died before the request took effect
