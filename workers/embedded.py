@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import logging
+import os
 import signal
 import subprocess
 import time
@@ -94,11 +95,12 @@ class EmbeddedRedis:
         ]  # fmt: skip
         # A new session: Ctrl+C in the terminal must not kill Redis before the workers finish.
         # and it dies with this process even if this process is killed outright.
+        parent = os.getpid()
         self._process = subprocess.Popen(
             args,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
-            preexec_fn=lambda: die_with_parent(signal.SIGTERM),  # runs before exec; no threads here
+            preexec_fn=lambda: die_with_parent(signal.SIGTERM, parent_pid=parent),  # before exec
         )
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:

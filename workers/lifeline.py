@@ -17,15 +17,29 @@ from typing import Any
 
 _PR_SET_PDEATHSIG = 1
 
-# prctl from the C library this process already has loaded (dlopen of the program itself),
-# looked up once, at import, in the parent. Not ctypes.util.find_library: it runs
-# `ldconfig -p` in a subprocess, which every worker start did, and the embedded Redis's
-# preexec_fn too, between fork and exec, where starting processes is not safe.
-_prctl: Any = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
+
+def _find_prctl() -> Any:
+    """prctl from the C library this process already has loaded (dlopen of the program
+    itself), looked up once, at import, in the parent. Not ctypes.util.find_library: it runs
+    `ldconfig -p` in a subprocess, which every worker start did, and the embedded Redis's
+    preexec_fn too, between fork and exec, where starting processes is not safe."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None).prctl
+    except (OSError, AttributeError):  # no dlopen (a static build), or no prctl to find
+        return None
+
+
+_prctl = _find_prctl()
 
 
 def die_with_parent(signum: int = signal.SIGTERM, *, parent_pid: int | None = None) -> bool:
-    """Ask the kernel to send ``signum`` when the parent exits; False where unsupported."""
+    """Ask the kernel to send ``signum`` when the parent exits; False where unsupported.
+
+    The kernel watches the *thread* that created this process: start children from a
+    thread that lives as long as the parent (pressroom starts them from the main thread).
+    """
     if _prctl is None:
         return False
     if _prctl(_PR_SET_PDEATHSIG, signum, 0, 0, 0) != 0:
