@@ -145,6 +145,13 @@ def proc_sample(pid: int) -> dict[str, float] | None:
     }
 
 
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
 def cpu_seconds(pid: int) -> float:
     sample = proc_sample(pid)
     return sample["cpu"] if sample else 0.0
@@ -404,7 +411,8 @@ def phase_daemon(
         while time.monotonic() < deadline and daemon.poll() is None:
             pids = tree(daemon.pid)
             for pid in pids:
-                roles.setdefault(pid, "worker")
+                if pid not in roles:  # workers are forks: they carry the supervisor's command line
+                    roles[pid] = "worker" if _cmdline(pid) == _cmdline(daemon.pid) else "other"
                 s = proc_sample(pid)
                 if s:
                     p = peaks.setdefault(pid, {"hwm": 0.0, "cpu": 0.0})
