@@ -404,6 +404,7 @@ def phase_daemon(
     with log_path.open("wb") as log:
         daemon = subprocess.Popen(cmd, env=env, stdout=log, stderr=log, cwd=work)
     roles = {daemon.pid: "supervisor"}
+    daemon_cmdline = _cmdline(daemon.pid)  # Popen returns after the exec
     count = 0
     deadline = time.monotonic() + args.timeout
     cpu_at_first: float | None = None
@@ -412,7 +413,7 @@ def phase_daemon(
             pids = tree(daemon.pid)
             for pid in pids:
                 if pid not in roles:  # workers are forks: they carry the supervisor's command line
-                    roles[pid] = "worker" if _cmdline(pid) == _cmdline(daemon.pid) else "other"
+                    roles[pid] = "worker" if _cmdline(pid) == daemon_cmdline else "other"
                 s = proc_sample(pid)
                 if s:
                     p = peaks.setdefault(pid, {"hwm": 0.0, "cpu": 0.0})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import signal
 import socket
 import threading
@@ -195,11 +196,9 @@ def test_a_worker_is_recycled_after_its_item_batches_and_polls_do_not_count(
     assert worker.item_jobs_left == 0
 
 
-def test_a_recycled_worker_process_exits_with_its_own_code(
-    redis_url: str, redis: Redis, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The supervisor tells a recycle (logged as such) from a worker that stopped for any other
-    reason (RQ's loop also returns after an error or a shutdown command: a warning)."""
+def _forked_worker_after_one_batch(redis_url: str, redis: Redis, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Run ``_worker_main`` in a forked process, as the supervisor does, with one item batch
+    queued and a recycle due after it; its exit code."""
     import multiprocessing
     import os
 
@@ -217,8 +216,44 @@ def test_a_recycled_worker_process_exits_with_its_own_code(
         if child.is_alive():  # it did not stop after its batch: waiting for the next job
             child.kill()
             child.join()
-    assert child.exitcode == daemon.RECYCLED
     assert queues.jobs_queue(redis).finished_job_registry.count == 1
+    assert child.exitcode is not None
+    return child.exitcode
+
+
+def test_a_recycled_worker_process_exits_with_its_own_code(
+    redis_url: str, redis: Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The supervisor tells a recycle (logged as such) from a worker that stopped for any other
+    reason (RQ's loop also returns after an error or a shutdown command: a warning)."""
+    from workers import daemon
+
+    assert _forked_worker_after_one_batch(redis_url, redis, monkeypatch) == daemon.RECYCLED
+
+
+def test_a_worker_that_cannot_follow_its_supervisor_says_so(
+    redis_url: str, redis: Redis, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Where the kernel cannot be asked to stop a worker with its supervisor, a supervisor
+    killed outright leaves the worker running: it says so at start, naming itself."""
+    from workers import daemon
+
+    monkeypatch.setattr(daemon, "die_with_parent", lambda *args, **kwargs: False)
+    logged = tmp_path / "worker.log"
+    handler = logging.FileHandler(logged)  # the forked worker inherits it
+    handler.setLevel(logging.WARNING)
+    daemon_log = logging.getLogger("workers.daemon")
+    daemon_log.addHandler(handler)
+    try:
+        assert _forked_worker_after_one_batch(redis_url, redis, monkeypatch) == daemon.RECYCLED
+    finally:
+        daemon_log.removeHandler(handler)
+        handler.close()
+    lines = logged.read_text().splitlines()
+    assert len(lines) == 1
+    assert "cannot ask this system to stop it with the supervisor" in lines[0]
+    assert "stop this worker by hand" in lines[0]
+    assert re.search(r"worker pid \d+ ", lines[0])
 
 
 _FORKED_WORKER_PROBE = """

@@ -141,7 +141,12 @@ def _preload(context: WorkerContext) -> None:
 
 
 def _worker_main(context: WorkerContext, log_level: str, parent_pid: int) -> None:
-    die_with_parent(signal.SIGTERM, parent_pid=parent_pid)
+    if not die_with_parent(signal.SIGTERM, parent_pid=parent_pid):
+        log.warning(
+            "worker pid %s cannot ask this system to stop it with the supervisor (no prctl): "
+            "if the supervisor is killed outright, stop this worker by hand",
+            os.getpid(),
+        )
     install(context)
     redis = context.redis
     worker = PressroomWorker(

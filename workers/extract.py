@@ -417,7 +417,7 @@ def _metadata(tree: HtmlElement) -> _Metadata:
     """
     try:
         if not HAS_INTERNALS:  # the whole pass, on a copy: it must leave the tree as it is
-            return extract_metadata(copy.deepcopy(tree)) or _NoMetadata()
+            return extract_metadata(copy.deepcopy(tree))
         found = extract_meta_json(tree, examine_meta(tree))
         if not found.title:
             found.title = extract_title(tree)
