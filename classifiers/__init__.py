@@ -1,5 +1,8 @@
 """Press-release classifier: labels a document ``mou``, ``fund``, ``event``, ``ranking`` or ``other``.
 
+English, Traditional and Simplified Chinese are supported; any other language, or too
+little text, gets no label (``Prediction.classified`` says why).
+
 This module is the public API the pipeline uses. It is import-cheap on purpose: scikit-learn
 is only imported to train; loading and predicting need numpy alone, so the CLI and RQ workers start fast.
 The package knows nothing about feeds or Redis.
@@ -27,14 +30,29 @@ class Document:
     text: str
 
 
+# Whether a document was labelled (``Prediction.classified``): "ok", or why not. A document
+# that is not "ok" gets label "other", every score 0.0 and no evidence: no confident answer.
+CLASSIFIED_OK = "ok"
+UNSUPPORTED_LANGUAGE = "unsupported-language"
+TOO_SHORT = "too-short"
+CLASSIFIED_STATUSES: tuple[str, ...] = (CLASSIFIED_OK, UNSUPPORTED_LANGUAGE, TOO_SHORT)
+
+
 @dataclass(frozen=True)
 class Prediction:
-    """One document's labels; ``scores`` are per-label probabilities including ``other``."""
+    """One document's labels; ``scores`` are per-label probabilities including ``other``.
+
+    ``lang`` is the document's main language as detected ("en", "zh-Hant", "zh-Hans", "zh"
+    when the script cannot be told, "fr", ..., "und"); ``classified`` says whether it was
+    labelled at all (one of ``CLASSIFIED_STATUSES``).
+    """
 
     label: str
     labels: tuple[str, ...]
     scores: dict[str, float]
     evidence: str
+    lang: str = ""
+    classified: str = CLASSIFIED_OK
 
 
 class Classifier(Protocol):
@@ -58,6 +76,10 @@ def load_classifier(path: Path | None = None) -> Classifier:
 
 __all__ = [
     "ALL_LABELS",
+    "CLASSIFIED_OK",
+    "CLASSIFIED_STATUSES",
+    "TOO_SHORT",
+    "UNSUPPORTED_LANGUAGE",
     "DEFAULT_MODEL_PATH",
     "LABELS",
     "OTHER",

@@ -16,7 +16,11 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import pairwise
 
-_TOKEN = re.compile(r"[a-z0-9$€£¥]+(?:[-'][a-z0-9]+)*")
+from classifiers.language import fold
+
+# A Latin word, or one Han character: Chinese has no spaces, so its units are characters, and
+# ``analyze``'s word bigrams become character bigrams (docs/classifier.md says why not jieba).
+_TOKEN = re.compile(r"[a-z0-9$€£¥]+(?:[-'][a-z0-9]+)*|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _DIGITS = re.compile(r"\d+")
 _SUFFIXES = ("ings", "ing", "ed", "s")
 
@@ -37,8 +41,9 @@ def stem(word: str) -> str:
 
 
 def raw_tokens(text: str) -> list[str]:
-    """Lowercased words with digits folded to 0, before stemming."""
-    return _TOKEN.findall(_DIGITS.sub("0", text.lower().replace("\u2019", "'")))
+    """Lowercased words (Han characters one by one, folded to Simplified) with digits folded
+    to 0, before stemming."""
+    return _TOKEN.findall(_DIGITS.sub("0", fold(text).lower().replace("\u2019", "'")))
 
 
 def tokenize(text: str) -> list[str]:
@@ -175,6 +180,32 @@ CUES: tuple[tuple[str, str, str], ...] = (
         "runner-up|honour|honor",
         "",
     ),
+    # Chinese, written in Simplified characters (text is folded to Simplified first). Han
+    # characters are tokens, so a phrase is matched by its last two characters: every phrase
+    # below was chosen so that those two alone still mean it ("备忘录" -> "忘录").
+    ("mou", "备忘录|意向书|谅解备忘录", ""),
+    ("mou", "协议|协定|合约|联盟|合资", "签署|签订|签约|签定|缔结|续签|订立|达成"),
+    ("mou", "签署|签订|签约|签字|签定|续签|缔结|姊妹|姐妹|携手|联手", ""),
+    ("fund", "融资|募资|注资|风投|天使轮|种子轮|a轮|b轮|c轮|d轮|上市前", ""),
+    ("fund", "资助|拨款|补助|津贴|奖学金|助学金|经费|配对", ""),
+    ("fund", "捐赠|捐款|捐助|捐献|善款|慈善|冠名", ""),
+    ("fund", "基金|资金|投资|贷款|预算|拨出|预留", ""),
+    ("fund", "亿元|万元|港元|港币|美元|人民币|欧元|澳门元|新台币", ""),
+    (
+        "event",
+        "会议|论坛|峰会|博览会|展览|研讨会|工作坊|讲座|典礼|仪式|开放日|嘉年华|音乐会|马拉松|展会|"
+        "年会|交流会|分享会|大会|座谈会|节目|活动",
+        "",
+    ),
+    ("event", "比赛|竞赛|大赛|挑战赛|锦标赛|黑客松|演习|路演", ""),
+    ("event", "访问|到访|参观|考察|代表团|访问团|拜访|交流团|率团|巡礼", ""),
+    ("event", "举办|举行|主办|合办|协办|召开|揭幕|开幕|闭幕|落幕|圆满|启动礼", ""),
+    ("event", "参加者|参与者|嘉宾|与会|出席|参展商|观众|讲者|主讲|报名|人次|逾千", ""),
+    ("event", "首届|周年|盛事", ""),
+    ("ranking", "排名|排行|排行榜|榜单|名列|位列|位居|跻身|榜首|首位", ""),
+    ("ranking", "冠军|亚军|季军|第一名|金奖|银奖|铜奖|金牌|银牌|铜牌|大奖|奖项|殊荣|嘉许", ""),
+    ("ranking", "评为|获评|入选|荣登|获选|荣获|获奖|得奖|获颁|夺得|赢得|勇夺|摘得", ""),
+    ("ranking", "十大|百强|最佳|领先|前列|之一", "全球|世界|亚洲|全国|全港|大中华|国际"),
 )
 
 CompiledCue = tuple[frozenset[str], frozenset[str]]

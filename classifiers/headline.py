@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from classifiers import OTHER
+from classifiers.language import fold, sentence_is_chinese
 
 _F = re.IGNORECASE
 
@@ -187,16 +188,102 @@ _EVENT_RULES = [
 _EVENT_HEAD = re.compile(r"\b" + _EVENT_NOUN + r"s?\b", _F)
 
 
+# Chinese headlines, in Simplified characters (the title is folded first). The same labels in
+# the same order; Chinese puts the verb before its object with no spaces, so the rules are
+# verb ... noun within a few characters.
+_ZH_MONEY = r"(?:\d[\d.,]*\s*(?:亿|万|元)|[一二三四五六七八九十百千两]+(?:亿|万)|(?:港|美|欧|澳门|新台)元|港币|人民币|\$)"
+_ZH_ROLE = r"(?:院长|校长|副校长|主席|总裁|行政总裁|首席|董事|总监|主任|署长|局长|总经理|理事|秘书长|司长|会长|大使|ceo)"
+_ZH_OTHER_RULES = [
+    re.compile(r"(?:委任|任命|聘任|出任|获委任|接任|履新|上任|当选|选出|宣布委任)[^。；：]{0,20}" + _ZH_ROLE),
+    re.compile(r"新任[^。；：]{0,8}" + _ZH_ROLE),
+    re.compile(r"逝世|辞世|病逝|离世|悼念|讣告|辞任|辞职|退休|卸任|永别"),
+    re.compile(
+        r"(?:季度|中期|全年|年度|上半年|下半年|首季|第[一二三四]季)[^。；：]{0,12}(?:业绩|盈利|收入|营收|利润|亏损|纯利)"
+    ),
+    re.compile(r"(?:公布|录得|发布)[^。；：]{0,12}(?:业绩|盈利|营收|纯利|亏损|股息)"),
+    re.compile(
+        r"消费物价|物价指数|通胀|通货膨胀|失业率|生产总值|采购经理|零售业总销|"
+        r"(?:物价|出口|进口|楼价|租金)[^。；：]{0,4}(?:上升|下跌|上涨|回落|增长|下降)"
+    ),
+    re.compile(r"召回|回收[^。；：]{0,6}(?:产品|批次)|数据外泄|资料外泄|网络攻击|系统故障"),
+    re.compile(r"收购|并购|合并"),
+    re.compile(r"(?:研究|团队|科学家|调查|学者)[^。；：]{0,20}(?:发现|显示|揭示|证实|揭开)"),
+]
+_ZH_FUND_RULES = [
+    re.compile(
+        r"(?:获得?|完成|筹得|募得|取得|录得|获批|获颁|赢得|筹集|募集)[^。；：]{0,20}"
+        r"(?:融资|投资|资助|拨款|奖学金|捐款|捐赠|" + _ZH_MONEY + r"|[a-f]轮|天使轮|种子轮)"
+    ),
+    re.compile(
+        r"(?:推出|设立|成立|宣布|拨款|拨出|预留|捐赠|捐出|捐款|捐资|资助|注资|批出|批准|投放|斥资|设|开设)"
+        r"[^。；：]{0,20}(?:基金|资助计划|拨款|奖学金|资金|捐款|贷款|配对|" + _ZH_MONEY + r")"
+    ),
+    re.compile(r"捐赠|捐款|捐助|慈善捐|奖学金|助学金|[a-f]轮融资|天使轮|种子轮|融资"),
+]
+_ZH_RANKING_RULES = [
+    re.compile(r"排名|排行榜|榜单|名列|位列|位居|榜首|跻身"),
+    re.compile(
+        r"(?:获|荣获|夺得|赢得|勇夺|囊括|摘得|获颁|夺|摘|捧走)[^。；：]{0,20}"
+        r"(?:奖|冠军|亚军|季军|金牌|银牌|铜牌|殊荣|荣誉|嘉许|第一)"
+    ),
+    re.compile(r"(?:评为|获评|入选|荣登|获选|选为)[^。；：]{0,20}(?:最佳|十大|百强|之一|前|领先|领导者|榜)"),
+    re.compile(r"十大|百强|五十强|最佳雇主|全球前|世界前|亚洲前|全国前"),
+]
+_ZH_MOU_RULES = [
+    re.compile(
+        r"(?:签署|签订|签约|签定|缔结|续签|达成|订立|签)[^。；：]{0,30}"
+        r"(?:备忘录|协议|协定|合约|意向书|合作|姊妹|姐妹|联盟)"
+    ),
+    re.compile(r"(?:结成|结为|组成|建立)[^。；：]{0,10}(?:联盟|伙伴关系|姊妹|姐妹)"),
+    re.compile(r"备忘录|框架协议|合作协议|缔结姊妹|意向书|携手合作|联手|合资|签约"),
+]
+_ZH_FUTURE = re.compile(r"(?:将|拟|计划|预计|有望|准备|即将|预期|商讨|洽谈)[^。；：，]{0,6}(?:签署|签订|签约|缔结)")
+_ZH_EVENT_NOUN = (
+    r"(?:论坛|峰会|博览会|展览|研讨会|开放日|典礼|大赛|比赛|竞赛|马拉松|嘉年华|工作坊|讲座|会议|大会|"
+    r"展会|交流会|音乐会|黑客松|代表团|访问团)"
+)
+_ZH_PRODUCT = re.compile(
+    r"(?:推出|发布|推介|亮相|展示|揭晓|上市|推出新)[^。；：]{0,12}"
+    r"(?:新品|产品|系统|平台|应用程序|应用|app|服务|机械人|机器人|芯片|手机|车型|型号|软件|版本)"
+)
+_ZH_EVENT_RULES = [
+    re.compile(r"举办|举行|主办|召开|开幕|揭幕|闭幕|圆满结束|落幕|访问|到访|率团|参观|考察|欢迎"),
+    re.compile(_ZH_EVENT_NOUN),
+]
+
+
 def future_agreement(text: str) -> bool:
     """True when an agreement is only expected, planned or conditional ("expected to sign")."""
     low = text.lower()  # cheap pre-check: this runs on every sentence
-    return any(v in low for v in _FUTURE_VERBS) and bool(_FUTURE.search(text))
+    if any(v in low for v in _FUTURE_VERBS) and bool(_FUTURE.search(text)):
+        return True
+    return not text.isascii() and ("签" in text or "簽" in text) and bool(_ZH_FUTURE.search(fold(text)))
+
+
+def _chinese_headline_label(title: str) -> str | None:
+    title = fold(title).lower()
+    if any(r.search(title) for r in _ZH_OTHER_RULES):
+        return OTHER
+    if any(r.search(title) for r in _ZH_FUND_RULES):
+        return "fund"
+    if any(r.search(title) for r in _ZH_RANKING_RULES):
+        return "ranking"
+    if not _ZH_FUTURE.search(title) and any(r.search(title) for r in _ZH_MOU_RULES):
+        return "mou"
+    product = _ZH_PRODUCT.search(title)
+    if product and not re.search(_ZH_EVENT_NOUN, title[: product.start()]):
+        return OTHER
+    if any(r.search(title) for r in _ZH_EVENT_RULES):
+        return "event"
+    return None
 
 
 def headline_label(title: str) -> str | None:
     """The primary label the headline's main verb announces, or ``None`` to let the model decide."""
     if not title:
         return None
+    if sentence_is_chinese(title):
+        return _chinese_headline_label(title)
     if any(r.search(title) for r in _OTHER_RULES):
         return OTHER
     if any(r.search(title) for r in _FUND_RULES):

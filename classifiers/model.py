@@ -10,13 +10,15 @@ cannot beat an MoU in the lead (weight 1.0).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
-from classifiers import LABELS, OTHER, Document, Prediction
+from classifiers import LABELS, OTHER, TOO_SHORT, UNSUPPORTED_LANGUAGE, Document, Prediction
 from classifiers.base import BaseEstimator
 from classifiers.features import CUES, analyze, compile_cues, fired_cues
 from classifiers.headline import future_agreement, headline_label
+from classifiers.language import Language, detect
 from classifiers.scoring import SentenceScorer
 from classifiers.segment import Segment, segment
 
@@ -124,19 +126,22 @@ class PressReleaseClassifier:
         self.version = version
 
     def predict(self, docs: Sequence[Document]) -> list[Prediction]:
-        seg_lists = [segment(d.title, d.text) for d in docs]
+        languages = [detect(d.title, d.text) for d in docs]
+        labelled = [i for i, lang in enumerate(languages) if lang.supported and not lang.too_short]
+        seg_lists = [segment(docs[i].title, docs[i].text, languages[i].chinese) for i in labelled]
         flat = [s.text for segs in seg_lists for s in segs if s.zone != "boilerplate"]
         probs = self.segment_model.predict_proba(flat)
         mou = LABELS.index("mou")
         for i, text in enumerate(flat):
             if future_agreement(text):
                 probs[i, mou] *= FUTURE_MOU_FACTOR
-        out: list[Prediction] = []
+        out = [_unlabelled(lang) for lang in languages]
         start = 0
-        for doc, segs in zip(docs, seg_lists, strict=True):
+        for i, segs in zip(labelled, seg_lists, strict=True):
             scored = [s for s in segs if s.zone != "boilerplate"]
-            rule = headline_label(" ".join(doc.title.split()))
-            out.append(self._aggregate(scored, probs[start : start + len(scored)], segs, rule))
+            rule = headline_label(" ".join(docs[i].title.split()))
+            pred = self._aggregate(scored, probs[start : start + len(scored)], segs, rule)
+            out[i] = replace(pred, lang=languages[i].code)
             start += len(scored)
         return out
 
@@ -179,6 +184,13 @@ class PressReleaseClassifier:
                 return Prediction(OTHER, (OTHER, *by_strength), scores, _fallback_evidence(segs))
         labels = (primary, *(lb for lb in by_strength if lb != primary))
         return Prediction(primary, labels, scores, _evidence(segs, weighted[:, LABELS.index(primary)]))
+
+
+def _unlabelled(lang: Language) -> Prediction:
+    """No confident answer: a language the model does not know, or too little text to judge."""
+    status = TOO_SHORT if lang.too_short else UNSUPPORTED_LANGUAGE  # a few words tell no language either
+    scores = {label: 0.0 for label in (*LABELS, OTHER)}
+    return Prediction(OTHER, (OTHER,), scores, "", lang=lang.code, classified=status)
 
 
 def _evidence(segs: list[Segment], column: np.ndarray) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from classifiers.language import han_count, sentence_is_chinese
+
 # Zone weights: multiplied with sentence probabilities during document aggregation.
 ZONE_WEIGHTS: dict[str, float] = {"title": 1.0, "lead": 1.0, "early": 0.85, "body": 0.65, "boilerplate": 0.2}
 LEAD_SENTENCES = 2
@@ -77,6 +79,24 @@ _DATELINE = re.compile(
     r"(?:\s*(?:\w{3,9}\.? \d{1,2},? \d{4}|\d{1,2} \w{3,9}\.?,? \d{4}))?\s*(?:\([^)\n]{2,30}\))?"
     r"\s*(?:/[^/\n]{2,40}/)?\s*(?:--|\u2014|\u2013)\s+"
 )
+# Chinese: a sentence ends at 。！？ (full-width or not), with any closing quotes or brackets;
+# no space follows, and none is needed. Only paragraphs holding one of these are split so.
+_ZH_SENTENCE = re.compile(r"[^。！？!?]+(?:[。！？!?]+[」』”’）)]*)?|[。！？!?]+")
+_ZH_ENDS = frozenset("。！？")
+# Where the boilerplate of a Chinese release starts (both scripts): "關於X" as a heading or
+# "关于X：", media enquiries, notes to editors, disclaimers, forward-looking statements, "-完-".
+_ZH_BOILERPLATE_START = re.compile(
+    r"^(?:[關关]於?于?[^。：:，,\n]{1,30}(?:$|[：:])|[傳传媒][媒体體]?(?:查[詢询]|[聯联][絡络]|[關关]係系)|"
+    r"新[聞闻](?:[聯联][絡络]|查[詢询]|稿[聯联][絡络])|[聯联][絡络](?:人|方式|資料|资料)[：:]|"
+    r"[編编]者按|[編编][輯辑](?:[備备][註注]|[說说]明)|[註注][：:]|附[註注]|免[責责][聲声]明|"
+    r"前[瞻][性][陳陈][述]|[-—－─]*\s*[完]\s*[-—－─]*$|[（(][完][)）]$|資料來源|资料来源)"
+)
+# Chinese datelines: "香港，2025年6月26日 /美通社/ --", "（香港，2025年6月26日）", "新華社北京6月26日電"
+_ZH_DATELINE = re.compile(
+    r"^\s*(?:[（(【\[][^）)】\]\n]{1,30}\d{1,2}月\d{1,2}日[^）)】\]\n]{0,6}[）)】\]]|"
+    r"[^，,。\n]{1,20}[，,]\s*(?:\d{4}年)?\d{1,2}月\d{1,2}日\s*(?:/[^/\n]{2,20}/)?\s*(?:--|—|－|–)+|"
+    r"[^，,。\n]{0,12}(?:社|網|网|報|报)[^，,。\n]{0,10}\d{1,2}月\d{1,2}日[電电]\s*(?:[（(][^）)\n]{1,20}[）)])?)\s*"
+)
 _WS = re.compile(r"[ \t\u00a0]+")
 _WORD = re.compile(r"\w+")
 
@@ -95,7 +115,13 @@ class Segment:
 
 
 def split_sentences(paragraph: str) -> list[str]:
-    """Sentence split that survives "Mr. Zhang", "U.S." and "Prof. Chao"."""
+    """Sentence split that survives "Mr. Zhang", "U.S." and "Prof. Chao"; Chinese ends at 。！？."""
+    if not paragraph.isascii() and not _ZH_ENDS.isdisjoint(paragraph):
+        return [s for part in _ZH_SENTENCE.findall(paragraph) for s in _split_latin(part)]
+    return _split_latin(paragraph)
+
+
+def _split_latin(paragraph: str) -> list[str]:
     pieces = _SENTENCE_END.split(paragraph)
     out: list[str] = []
     for piece in pieces:
@@ -140,8 +166,36 @@ def _repeats_title(paragraph: str, title_key: str) -> bool:
     return _normalise_key(paragraph) == title_key
 
 
-def segment(title: str, text: str) -> list[Segment]:
-    """Segments in reading order. Title first; then lead, early, body; boilerplate last."""
+def _fragment(sentence: str) -> bool:
+    """Too short to carry a signal: under three words and, for Chinese, under six Han characters."""
+    if len(sentence.split()) >= 3:
+        return False
+    return sentence.isascii() or han_count(sentence) < 6
+
+
+def _boilerplate_starts(paragraph: str) -> bool:
+    if _BOILERPLATE_START.match(paragraph):
+        return True
+    return not paragraph.isascii() and _ZH_BOILERPLATE_START.match(paragraph) is not None
+
+
+def _strip_dateline(paragraph: str) -> str:
+    stripped = _DATELINE.sub("", paragraph, count=1)
+    if stripped != paragraph:  # copy-pasted releases often repeat the dateline
+        stripped = _DATELINE.sub("", stripped, count=1)
+    if not stripped.isascii():
+        stripped = _ZH_DATELINE.sub("", stripped, count=1)
+    return stripped
+
+
+def segment(title: str, text: str, chinese: bool | None = None) -> list[Segment]:
+    """Segments in reading order. Title first; then lead, early, body; boilerplate last.
+
+    ``chinese`` (the document's main language, when known) keeps only the body sentences
+    written in it: a mixed page is labelled by its main language, and the lead is the
+    first sentences in that language (a Chinese summary above an English release is not
+    its lead). The title is always kept.
+    """
     segments: list[Segment] = []
     title = _tidy(title)
     if title:
@@ -151,18 +205,17 @@ def segment(title: str, text: str) -> list[Segment]:
     in_boilerplate = False
     seen: set[str] = {title_key}
     for paragraph in _paragraphs(text):
-        if not in_boilerplate and _BOILERPLATE_START.match(paragraph):
+        if not in_boilerplate and _boilerplate_starts(paragraph):
             in_boilerplate = True
         if title_key and _repeats_title(paragraph, title_key):
             continue  # extractors often repeat the headline as the first line
         if body_count == 0 and not in_boilerplate:
-            stripped = _DATELINE.sub("", paragraph, count=1)
-            if stripped != paragraph:  # copy-pasted releases often repeat the dateline
-                stripped = _DATELINE.sub("", stripped, count=1)
-            paragraph = stripped
+            paragraph = _strip_dateline(paragraph)
         for sentence in split_sentences(paragraph):
-            if len(sentence.split()) < 3:
+            if _fragment(sentence):
                 continue  # fragments carry no signal
+            if chinese is not None and sentence_is_chinese(sentence) != chinese:
+                continue  # the other language of a mixed page
             key = _normalise_key(sentence)
             if key in seen:
                 continue  # nor do duplicated captions

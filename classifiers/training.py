@@ -34,8 +34,11 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 SEGMENTS_FILE = DATA_DIR / "segments.jsonl"
 EXAMPLES_FILE = DATA_DIR / "examples.jsonl"
 PATTERNS_FILE = DATA_DIR / "patterns.jsonl"
+EXAMPLES_ZH_FILE = DATA_DIR / "examples_zh.jsonl"
 DEV_FILE = DATA_DIR / "dev.jsonl"
 DEV2_FILE = DATA_DIR / "dev2.jsonl"
+DEV_ZH_HANT_FILE = DATA_DIR / "dev_zh_hant.jsonl"
+DEV_ZH_HANS_FILE = DATA_DIR / "dev_zh_hans.jsonl"
 SEEDS_DIR = DATA_DIR / "seeds"
 
 # Hyperparameters (chosen among a handful of settings, see docs/classifier.md).
@@ -108,6 +111,8 @@ def build_training_set(extra: Sequence[Path] = ()) -> TrainingSet:
         data.add(row["text"], row["labels"], "examples")
     for row in read_jsonl(PATTERNS_FILE):
         data.add(row["text"], row["labels"], "patterns")
+    for row in read_jsonl(EXAMPLES_ZH_FILE):
+        data.add(row["text"], row["labels"], "examples_zh")
     for path in extra:
         for n, row in enumerate(document_rows(path), start=1):
             _add_document(data, row, f"extra:{path.name}:{n}")
@@ -216,7 +221,7 @@ def train(
     """
     from classifiers.persist import library_versions, save_model
 
-    files = [SEGMENTS_FILE, EXAMPLES_FILE, PATTERNS_FILE, *extra]
+    files = [SEGMENTS_FILE, EXAMPLES_FILE, PATTERNS_FILE, EXAMPLES_ZH_FILE, *extra]
     digest = data_digest(files)
     version = f"{(today or dt.date.today()):%Y.%m.%d}-{digest[:8]}"
     data = build_training_set(extra)

@@ -37,7 +37,7 @@ from tests.workerctx import feed_dict, worker_context
 from workers import constants as names
 from workers import queues, staging, streams, tasks
 from workers.extract import Article
-from workers.feeds import Entry
+from workers.sources.entry import Entry
 
 ITEMS = 120
 RECOVERY = 240  # the budget: every item within four minutes

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from workers.errors import FeedParseError
-from workers.feeds import Entry, parse_feed
+from workers.sources.entry import Entry
+from workers.sources.rss import parse_feed
 
 FEEDS = Path(__file__).parent / "resources" / "feeds"
 

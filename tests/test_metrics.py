@@ -77,7 +77,7 @@ def test_forked_workers_are_counted_and_redis_gauges_read_at_scrape(
         v > 0 for v in by_label.values()
     )
     for feed in [*FEED_DIRS, "gone"]:
-        assert total(samples, "pressroom_feed_polls_total", feed=feed, result="ok") == 1, feed
+        assert total(samples, "pressroom_feed_polls_total", feed=feed, type="feed", result="ok") == 1, feed
     assert total(samples, "pressroom_fetches_total", kind="feed", status_class="2xx") == len(FEED_DIRS) + 1
     assert total(samples, "pressroom_fetches_total", kind="page", result="ok") == len(EXPECTED)
     assert (

@@ -20,9 +20,9 @@ from tests.sites import Site
 from tests.workerctx import feed_dict, rss, run_item_jobs, worker_context
 from workers import constants as names
 from workers import outage, queues, state, status, streams, tasks
-from workers.feeds import Entry
 from workers.scheduler import Scheduler
 from workers.settings import parse_settings
+from workers.sources.entry import Entry
 
 ARTICLE = "/uni/news/2025/lru-photonics-institute-mou.html"
 OTHER_ARTICLE = "/uni/news/2025/lru-global-index-ranking.html"

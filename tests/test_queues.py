@@ -11,8 +11,8 @@ from rq.scheduler import RQScheduler
 
 from workers import constants as names
 from workers import queues
-from workers.feeds import Entry
 from workers.settings import parse_settings
+from workers.sources.entry import Entry
 
 SETTINGS = parse_settings("worker:\n  batch_size: 2\n", environ={"REDIS_URL": "redis://127.0.0.1:1/0"})
 FEED = {"name": "news", "url": "https://news.test/feed.xml", "interval": 600.0, "on_update": "ignore"}

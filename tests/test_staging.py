@@ -11,8 +11,8 @@ from rq import Worker
 from tests.workerctx import worker_context
 from workers import constants as names
 from workers import queues, staging, tasks
-from workers.feeds import Entry
 from workers.settings import parse_settings
+from workers.sources.entry import Entry
 
 SETTINGS = parse_settings("worker:\n  batch_size: 4\n", environ={"REDIS_URL": "redis://127.0.0.1:1/0"})
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from redis import Redis
 
 from workers import state
-from workers.feeds import Entry
+from workers.sources.entry import Entry
 
 
 def entry(i: str, url: str) -> Entry:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workers.feeds import entry_id
+from workers.sources.entry import entry_id
 from workers.urls import canonical_url
 
 

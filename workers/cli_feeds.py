@@ -17,7 +17,7 @@ from workers import feedadmin
 from workers.cli_options import feeds_option
 from workers.fetch import Fetcher
 from workers.opml import parse_opml, render_opml
-from workers.settings import Settings, load_settings
+from workers.settings import SOURCE_TYPES, Settings, load_settings
 
 
 def _settings_or_default(path: Path) -> Settings:
@@ -36,16 +36,35 @@ def feeds() -> None:
 @click.argument("url")
 @click.option("--name", help="Feed name (default: derived from the feed title or host).")
 @click.option("--interval", help="Poll interval for this feed, e.g. 10m (default: defaults.interval).")
+@click.option(
+    "--type",
+    "source_type",
+    type=click.Choice(SOURCE_TYPES),
+    help="Force the source type (default: a linked feed, else the site's sitemap, else the page as a listing).",
+)
 @feeds_option
-def add_command(url: str, name: str | None, interval: str | None, feeds_path: Path) -> None:
-    """Add a feed, given its URL or a web page that links to it; it is fetched and checked first."""
+def add_command(
+    url: str, name: str | None, interval: str | None, source_type: str | None, feeds_path: Path
+) -> None:
+    """Add a source given its URL: a feed, a page that links to one, or a newsroom page
+    (read through the site's sitemap or as a listing); it is fetched and checked first."""
     settings = _settings_or_default(feeds_path)
     with Fetcher(settings.fetch) as fetcher:
         added = feedadmin.add_feed(
-            feeds_path, url, fetcher, settings.max_feed_bytes, name=name, interval=interval
+            feeds_path, url, fetcher, settings, name=name, interval=interval, source_type=source_type
         )
-    via = f" (found on {added.page})" if added.page else ""
-    click.echo(f"added {added.name}: {added.url}{via}, {added.entries} entries, title {added.title!r}")
+    found = added.source
+    via = f" (found on {found.found_on})" if found.found_on else ""
+    what = "entries" if found.type == "feed" else "article links"
+    click.echo(f"type: {found.type}, {found.url}{via}")
+    if found.include:
+        click.echo(f"include: {found.include} (the shape of the listing's article links)")
+    click.echo(
+        f"{found.links} {what} now" + (f", title {found.title!r}" if found.title else "") + "; for example:"
+    )
+    for title, link in found.samples:
+        click.echo(f"  {title or '(no title yet)'}\n    {link}")
+    click.echo(f"added {added.name}")
 
 
 @feeds.command("list")
@@ -58,7 +77,7 @@ def list_command(as_json: bool, feeds_path: Path) -> None:
         click.echo(json.dumps(rows, indent=2))
         return
     for row in rows:
-        click.echo(f"{row['name']:<30} {row['interval']:>7.0f}s  {row['url']}")
+        click.echo(f"{row['name']:<30} {row['type']:<8} {row['interval']:>7.0f}s  {row['url']}")
 
 
 @feeds.command("check")
@@ -73,12 +92,13 @@ def check_command(as_json: bool, feeds_path: Path) -> None:
         click.progressbar(settings.feeds, label="checking feeds", file=sys.stderr) as bar,
     ):
         for feed in bar:
-            results.append(feedadmin.probe(fetcher, feed.name, feed.url, settings.max_feed_bytes))
+            results.append(feedadmin.probe(fetcher, feed, settings))
     if as_json:
         click.echo(json.dumps([r.to_dict() for r in results], indent=2))
     else:
         for r in results:
-            click.echo(f"{r.name:<30} {r.status:<16} {r.entries:>4}  {r.detail if not r.ok else r.url}")
+            what = f"{r.detail}  {r.url}" if r.ok else r.detail
+            click.echo(f"{r.name:<30} {r.type:<8} {r.status:<16} {what}")
     failed = [r.name for r in results if not r.ok]
     if failed:
         click.echo(f"{len(failed)} of {len(results)} feed(s) failed: {', '.join(failed)}", err=True)

@@ -44,6 +44,8 @@ ROBOTS_PREFIX = f"{PREFIX}:robots:"  # + origin: STRING cached robots.txt verdic
 OUTAGE_DOWN_KEY = f"{PREFIX}:outage:down"  # ZSET host -> time of its last connection-level failure
 OUTAGE_UP_KEY = f"{PREFIX}:outage:up"  # ZSET host -> time of its last poll that got an answer
 OUTAGE_KEY = f"{PREFIX}:outage"  # STRING epoch the current network outage was recognised
+COSTLY_PAGES_KEY = f"{PREFIX}:costly-pages"  # STREAM of parses that were costly, refused or stopped
+# (workers.budget: what, feed, parser, cpu, outcome, at), about 1000 kept; status shows the last hour's
 
 
 def host_key(host: str, part: str) -> str:

@@ -23,6 +23,7 @@ from workers.errors import ConfigError
 if TYPE_CHECKING:
     from classifiers import Classifier
     from workers import robots
+    from workers.budget import Budget
     from workers.fetch import Fetcher
     from workers.hosts import HostLimiter
     from workers.settings import Settings
@@ -44,11 +45,13 @@ class WorkerContext:
     _limiter: HostLimiter | None = field(default=None, repr=False)
     _pool: ThreadPoolExecutor | None = field(default=None, repr=False)
     _robots: robots.Memo | None = field(default=None, repr=False)
+    _budget: Budget | None = field(default=None, repr=False)
 
     def _fresh(self) -> None:
         if self._pid != os.getpid():
             self._pid = os.getpid()
             self._redis = self._fetcher = self._emitter = self._limiter = self._pool = self._robots = None
+            self._budget = None
 
     @property
     def redis(self) -> Redis:
@@ -110,18 +113,32 @@ class WorkerContext:
             self._robots = Memo()
         return self._robots
 
+    @property
+    def budget(self) -> Budget:
+        """The sandbox children that parse outside bytes within ``worker.page_cpu_budget``."""
+        from workers import metrics
+        from workers.budget import Budget
+
+        self._fresh()
+        if self._budget is None:
+            self._budget = Budget(self.settings.page_cpu_budget, on_cost=metrics.parser_cost)
+        return self._budget
+
     def close(self) -> None:
         """Release this process's clients (a worker leaving, a test finishing)."""
         if self._pid != os.getpid():
             return  # made by another process (before a fork): not ours to close
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._budget is not None:  # after the fetch threads, which may use it
+            self._budget.close()
         if self._fetcher is not None:
             self._fetcher.close()
         if self._redis is not None:
             self._redis.close()
         self._pid = -1
         self._redis = self._fetcher = self._emitter = self._limiter = self._pool = self._robots = None
+        self._budget = None
 
 
 def build_context(settings: Settings) -> WorkerContext:

@@ -148,6 +148,7 @@ def _worker_main(context: WorkerContext, log_level: str, parent_pid: int) -> Non
             os.getpid(),
         )
     install(context)
+    context.budget.start()  # fork the sandbox zygote now, while this process has a single thread
     redis = context.redis
     worker = PressroomWorker(
         [queues.jobs_queue(redis)],

@@ -13,9 +13,9 @@ from redis import Redis
 
 from workers import constants as names
 from workers import queues
-from workers.feeds import Entry
 from workers.rediscodec import text, text_map
 from workers.settings import Settings
+from workers.sources.entry import Entry
 from workers.streams import StreamEntry
 
 

@@ -12,7 +12,11 @@
     │   ├── RobotsDisallowed   robots.txt forbids the page
     │   └── RobotsUnavailable  robots.txt could not be had right now (transient)
     ├── FeedParseError         bytes are not a usable RSS/Atom feed (feed, reason)
+    ├── SourceParseError       a listing page or sitemap cannot be read (source, reason)
     ├── ExtractError           an article page yielded no usable text (url, reason)
+    │   └── PageRefused        a cheap check refused the page before extraction (too many elements)
+    ├── BudgetExceeded         parsing outside bytes used up its CPU/memory budget and was stopped
+    ├── SandboxError           the process parsing outside bytes failed otherwise (crash, bad answer)
     ├── ModelError             classifier artefact missing, corrupt or incompatible (path, fix)
     └── StreamError            writing to or reading from Redis streams failed (key, reason)
 
@@ -108,12 +112,58 @@ class FeedParseError(PressroomError):
         self.reason = reason
 
 
+class SourceParseError(PressroomError):
+    """The fetched bytes of a listing page or sitemap are not a source pressroom can read."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"source {source!r}: {reason}")
+        self.source = source
+        self.reason = reason
+
+
 class ExtractError(PressroomError):
     """No usable article text could be extracted from a page."""
 
     def __init__(self, url: str, reason: str) -> None:
         super().__init__(f"{url}: {reason}")
         self.url = url
+        self.reason = reason
+
+
+class PageRefused(ExtractError):
+    """A cheap count (elements, links) refused the page before extraction; ``what`` names the
+    count, a metric label (workers.budget)."""
+
+    def __init__(self, url: str, what: str, reason: str) -> None:
+        super().__init__(url, reason)
+        self.what = what
+
+
+class BudgetExceeded(PressroomError):
+    """Parsing outside bytes was stopped: it used up its budget (``kind``: cpu, memory, wall).
+
+    Final: the same bytes would cost as much again (workers.budget, docs/budget.md).
+    """
+
+    def __init__(self, where: str, what: str, seconds: float, *, kind: str = "cpu") -> None:
+        limit = {
+            "cpu": f"its CPU budget of {seconds:g} s (worker.page_cpu_budget)",
+            "memory": "its memory budget",
+            "wall": f"its time limit of {seconds:g} s without an answer",
+        }.get(kind, kind)
+        super().__init__(f"{where}: {what} used up {limit}; stopped")
+        self.where = where
+        self.what = what
+        self.seconds = seconds
+        self.kind = kind
+
+
+class SandboxError(PressroomError):
+    """The child process parsing outside bytes crashed or answered nonsense (workers.budget)."""
+
+    def __init__(self, where: str, reason: str) -> None:
+        super().__init__(f"{where}: {reason}")
+        self.where = where
         self.reason = reason
 
 

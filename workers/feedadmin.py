@@ -18,14 +18,15 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
-import lxml.html
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.tokens import CommentToken
 
+from workers import discovery
+from workers.discovery import feed_links
 from workers.errors import (
     BlockedURL,
     ConfigError,
@@ -33,17 +34,19 @@ from workers.errors import (
     FetchError,
     FetchTimeout,
     HTTPStatusError,
+    PressroomError,
     ResponseTooLarge,
+    RobotsDisallowed,
+    SourceParseError,
     TooManyRedirects,
 )
-from workers.feeds import ParsedFeed, parse_feed
 from workers.fetch import Fetcher
 from workers.opml import Outline
 from workers.settings import FEED_NAME_RE, FeedConfig, Settings, load_settings, parse_duration
 from workers.urls import canonical_url
 
-FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
-FEED_TYPES = ("application/rss+xml", "application/atom+xml")
+__all__ = ["FeedsFile", "NewFeed", "add_feed", "derive_name", "feed_links", "probe"]
+
 NAME_MAX = 64
 EMPTY_FILE = "feeds:\n"
 
@@ -59,8 +62,9 @@ class Probe:
     url: str
     status: str  # ok, refused address, HTTP error, not a feed, timeout, too large, redirects, ...
     detail: str
-    entries: int = 0
+    entries: int = 0  # entries of a feed; article links of a page or sitemap
     title: str = ""
+    type: str = "feed"
 
     @property
     def ok(self) -> bool:
@@ -79,6 +83,8 @@ def _status_of(exc: Exception) -> str:
         (ResponseTooLarge, "too large"),
         (TooManyRedirects, "redirects"),
         (FeedParseError, "not a feed"),
+        (SourceParseError, "no articles"),
+        (RobotsDisallowed, "robots.txt"),
         (FetchError, "fetch error"),
     ):
         if isinstance(exc, kind):
@@ -90,68 +96,16 @@ def _reason(exc: Exception) -> str:
     return str(getattr(exc, "reason", "") or exc)
 
 
-def probe(fetcher: Fetcher, name: str, url: str, max_bytes: int) -> Probe:
-    """Fetch and parse one feed, turning every expected failure into a Probe, never raising."""
+def probe(fetcher: Fetcher, config: FeedConfig, settings: Settings) -> Probe:
+    """Fetch and read one source as a poll would, turning every expected failure into a Probe."""
     try:
-        parsed = _fetch_feed(fetcher, url, max_bytes, name)
-    except (FetchError, FeedParseError) as exc:
-        return Probe(name, url, _status_of(exc), _reason(exc))
-    return Probe(name, url, "ok", f"{len(parsed.entries)} entries", len(parsed.entries), parsed.title)
-
-
-def _fetch_feed(fetcher: Fetcher, url: str, max_bytes: int, name: str) -> ParsedFeed:
-    response = fetcher.get(url, max_bytes=max_bytes, accept=FEED_ACCEPT)
-    return parse_feed(response.body, name, response.url)
-
-
-@dataclass(frozen=True)
-class Discovered:
-    url: str  # the feed's own address (the one given, or the one the page linked to)
-    parsed: ParsedFeed
-    page: str | None  # the web page the feed was discovered from, if any
-
-
-def feed_links(html: bytes, base_url: str) -> list[str]:
-    """Feed addresses a page advertises with ``<link rel="alternate" type="...rss/atom+xml">``."""
-    try:
-        parser = lxml.html.HTMLParser(no_network=True, remove_comments=True)
-        doc = lxml.html.document_fromstring(html, parser=parser)
-    except (ValueError, lxml.etree.ParserError):
-        return []
-    base = next((b.get("href") for b in doc.iter("base") if b.get("href")), None)
-    base_url = urljoin(base_url, base) if base else base_url
-    links: list[str] = []
-    for link in doc.iter("link"):
-        rel = (link.get("rel") or "").lower().split()
-        kind = (link.get("type") or "").split(";")[0].strip().lower()
-        href = (link.get("href") or "").strip()
-        if "alternate" in rel and kind in FEED_TYPES and href:
-            url = urljoin(base_url, href)
-            if urlsplit(url).scheme in ("http", "https") and url not in links:
-                links.append(url)
-    return links
-
-
-def discover(fetcher: Fetcher, url: str, max_bytes: int) -> Discovered:
-    """``url`` is a feed, or a page linking to one; raises FetchError or FeedParseError."""
-    response = fetcher.get(url, max_bytes=max_bytes, accept=FEED_ACCEPT)
-    try:
-        return Discovered(url, parse_feed(response.body, url, response.url), None)
-    except FeedParseError as not_feed:
-        links = feed_links(response.body, response.url)
-        if not links:
-            if b"<html" in response.body[:4096].lower():
-                raise FeedParseError(
-                    url, "no feed link found in the page (no <link rel=alternate> of an RSS or Atom type)"
-                ) from None
-            raise FeedParseError(url, f"not a feed: {not_feed.reason}") from None
-    failures = []
-    for link in links:
-        try:
-            return Discovered(link, _fetch_feed(fetcher, link, max_bytes, link), url)
-        except (FetchError, FeedParseError) as exc:
-            failures.append(f"{link}: {_reason(exc)}")
-    raise FeedParseError(url, "the page links to feeds, but none works: " + "; ".join(failures))
+        found = discovery.describe(fetcher, config, settings)
+    except PressroomError as exc:
+        return Probe(config.name, config.url, _status_of(exc), _reason(exc), type=config.type)
+    what = "entries" if found.type == "feed" else "article links"
+    return Probe(
+        config.name, config.url, "ok", f"{found.links} {what}", found.links, found.title, type=config.type
+    )
 
 
 # --- names ------------------------------------------------------------------------------
@@ -183,6 +137,8 @@ class NewFeed:
     name: str
     url: str
     interval: str | None = None
+    type: str = "feed"
+    include: str = ""
 
 
 class FeedsFile:
@@ -240,6 +196,10 @@ class FeedsFile:
         item["url"] = feed.url
         if feed.interval is not None:
             item["interval"] = feed.interval
+        if feed.type != "feed":
+            item["type"] = feed.type
+        if feed.include:
+            item["include"] = feed.include
         if self.feeds:
             _move_trailing_comment(self.feeds[-1], item)
         self.feeds.append(item)
@@ -315,22 +275,21 @@ def _canonical(url: str) -> str:
 @dataclass(frozen=True)
 class Added:
     name: str
-    url: str
-    title: str
-    entries: int
-    page: str | None
+    source: discovery.Source
 
 
 def add_feed(
     path: Path,
     url: str,
     fetcher: Fetcher,
-    max_bytes: int,
+    settings: Settings,
     *,
     name: str | None = None,
     interval: str | None = None,
+    source_type: str | None = None,
 ) -> Added:
-    """Check that ``url`` (a feed or a page linking to one) works, then append it to ``path``."""
+    """Find the source behind ``url`` (a feed, a page linking to one, a site's sitemap or a
+    newsroom listing; ``source_type`` forces one), check it works, then append it to ``path``."""
     doc = FeedsFile(path)
     if name is not None and not FEED_NAME_RE.match(name):
         raise ConfigError(f"bad feed name {name!r}: use lowercase letters, digits, '.', '_' or '-'")
@@ -342,13 +301,13 @@ def add_feed(
         except ValueError as exc:
             raise ConfigError(f"bad value for --interval: {exc}") from None
     _refuse_listed(doc, url)
-    found = discover(fetcher, url, max_bytes)
+    found = discovery.choose(fetcher, url, settings, forced=source_type)
     if found.url != url:
         _refuse_listed(doc, found.url)
-    chosen = name or derive_name(found.url, found.parsed.title, doc.names())
-    doc.append(NewFeed(chosen, found.url, interval))
+    chosen = name or derive_name(found.found_on or found.url, found.title, doc.names())
+    doc.append(NewFeed(chosen, found.url, interval, found.type, found.include))
     doc.save()
-    return Added(chosen, found.url, found.parsed.title, len(found.parsed.entries), found.page)
+    return Added(chosen, found)
 
 
 def _refuse_listed(doc: FeedsFile, url: str) -> None:
@@ -392,4 +351,7 @@ def import_outlines(path: Path, outlines: Sequence[Outline], source: str) -> Imp
 
 
 def feed_rows(feeds: Iterable[FeedConfig]) -> list[dict[str, object]]:
-    return [{"name": f.name, "url": f.url, "interval": f.interval, "on_update": f.on_update} for f in feeds]
+    return [
+        {"name": f.name, "type": f.type, "url": f.url, "interval": f.interval, "on_update": f.on_update}
+        for f in feeds
+    ]

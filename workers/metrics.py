@@ -31,6 +31,7 @@ from redis.exceptions import RedisError, ResponseError
 
 from workers import constants as names
 from workers import queues, staging
+from workers.budget import refusal_reason
 from workers.errors import (
     BlockedURL,
     FetchTimeout,
@@ -44,6 +45,7 @@ from workers.rediscodec import text
 if TYPE_CHECKING:
     from prometheus_client import Counter, Histogram
 
+    from workers.budget import Pending
     from workers.fetch import Response
 
 P = ParamSpec("P")
@@ -55,6 +57,8 @@ NAMESPACE = "pressroom"
 NETWORK_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120)
 # Extraction and classification are CPU work on one page or one batch.
 CPU_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+# A parser's CPU per page, up to its budget (worker.page_cpu_budget, 10 s by default) and past it.
+PAGE_CPU_BUCKETS = (*CPU_BUCKETS, 20, 30, 60)
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,8 @@ class _Metrics:
     emitted: Counter
     retries: Counter
     dead_letters: Counter
+    page_cpu_seconds: Histogram
+    pages_refused: Counter
 
 
 _CREATE_LOCK = threading.Lock()
@@ -95,11 +101,11 @@ def _create_metrics() -> _Metrics:
         return Histogram(name, doc, labels, namespace=NAMESPACE, buckets=buckets)
 
     return _Metrics(
-        polls=counter("feed_polls_total", "Feed polls by feed and result (ok, not-modified, error).", ("feed", "result")),
+        polls=counter("feed_polls_total", "Polls by source, source type (feed, page, sitemap) and result (ok, not-modified, error).", ("feed", "type", "result")),
         poll_seconds=histogram("poll_duration_seconds", "Whole poll_feed job: fetch, parse, queue.", (), NETWORK_BUCKETS),
         fetches=counter(
             "fetches_total",
-            "HTTP fetches by kind (feed, page), status class (2xx, 3xx, 4xx, 5xx, none) and result.",
+            "HTTP fetches by kind (feed, listing, sitemap, page), status class (2xx, 3xx, 4xx, 5xx, none) and result.",
             ("kind", "status_class", "result"),
         ),
         fetch_seconds=histogram("fetch_duration_seconds", "One HTTP fetch, redirects and body included.", ("kind",), NETWORK_BUCKETS),
@@ -109,16 +115,25 @@ def _create_metrics() -> _Metrics:
         emitted=counter("items_emitted_total", "Items written to pressroom:items, by primary label.", ("label",)),
         retries=counter("item_retries_total", "Items queued again after a transient failure."),
         dead_letters=counter("dead_letters_total", "Items given up on, by error type.", ("error_type",)),
+        page_cpu_seconds=histogram(
+            "page_cpu_seconds", "CPU one parse of outside bytes cost its sandbox child, by parser (workers.budget).",
+            ("parser",), PAGE_CPU_BUCKETS,
+        ),
+        pages_refused=counter(
+            "pages_refused_total",
+            "Pages (feeds, ...) refused by a cheap count or stopped at their budget, by reason.",
+            ("reason",),
+        ),
     )  # fmt: skip
 
 
 # ---- recording: one call per event, from workers.tasks --------------------------------
 
 
-def polled(feed: str, result: str, seconds: float) -> None:
-    """A poll job finished with ``result`` (ok, not-modified, error, ...) after ``seconds``."""
+def polled(feed: str, source_type: str, result: str, seconds: float) -> None:
+    """A poll job of a feed, page or sitemap source finished with ``result`` (ok, not-modified, error, ...)."""
     m = _metrics()
-    m.polls.labels(feed, result).inc()
+    m.polls.labels(feed, source_type, result).inc()
     m.poll_seconds.observe(seconds)
 
 
@@ -157,6 +172,16 @@ def extracted(seconds: float, *, ok: bool) -> None:
     m.extract_seconds.observe(seconds)
     if not ok:
         m.extraction_failures.inc()
+
+
+def parser_cost(pending: Pending) -> None:
+    """A sandboxed parse finished (workers.budget): its CPU, and why it was refused, if it was."""
+    m = _metrics()
+    if pending.cost is not None:
+        m.page_cpu_seconds.labels(pending.name).observe(pending.cost.cpu)
+    reason = refusal_reason(pending.error)
+    if reason:
+        m.pages_refused.labels(reason).inc()
 
 
 def classified(seconds: float) -> None:

@@ -24,9 +24,9 @@ from rq.scheduler import RQScheduler
 from rq.serializers import JSONSerializer
 
 from workers import constants as names
-from workers.feeds import Entry
 from workers.rediscodec import text
 from workers.settings import Settings
+from workers.sources.entry import Entry
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ def enqueue_polls(redis: Redis, feeds: Sequence[dict[str, Any]], settings: Setti
             job = q.enqueue(
                 POLL_TASK,
                 feed,
-                job_timeout=int(settings.fetch.total_timeout + 60),
+                job_timeout=poll_timeout(feed, settings),
                 result_ttl=RESULT_TTL,
                 failure_ttl=FAILURE_TTL,
                 retry=JOB_RETRY,
@@ -87,6 +87,17 @@ def enqueue_polls(redis: Redis, feeds: Sequence[dict[str, Any]], settings: Setti
             ids.append(str(job.id))
         pipe.execute()
     return ids[::-1]
+
+
+# A sitemap poll may read an index and up to 50 of its children, one request each; its job
+# gets the time of this many whole requests (a slow host's poll stops short and is retried).
+SITEMAP_POLL_REQUESTS = 8
+
+
+def poll_timeout(feed: dict[str, Any], settings: Settings) -> int:
+    """A poll's job timeout: one request for a feed or listing, several for a sitemap."""
+    requests = SITEMAP_POLL_REQUESTS if feed.get("type") == "sitemap" else 1
+    return int(settings.fetch.total_timeout * requests + 60)
 
 
 def batches(entries: Sequence[Entry], size: int) -> list[list[Entry]]:

@@ -24,6 +24,9 @@ from workers.fetch import FetchPolicy
 
 FEED_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 ON_UPDATE_POLICIES = ("ignore", "emit")
+SOURCE_TYPES = ("feed", "page", "sitemap")
+SOURCE_INTERVAL = 1800.0  # page and sitemap sources: a listing costs more to read than a feed
+SOURCE_MAX_AGE = 30 * 86400.0
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 _SIZE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib)?\s*$", re.IGNORECASE)
 _SIZE_UNITS = {"b": 1, "kb": 1000, "kib": 1024, "mb": 10**6, "mib": 2**20, "gb": 10**9, "gib": 2**30}
@@ -64,10 +67,21 @@ def parse_size(value: object) -> int:
 
 @dataclass(frozen=True)
 class FeedConfig:
+    """One source to poll: an RSS/Atom feed, a newsroom listing page or a sitemap.
+
+    Regexes and the selector are kept as text (the config travels to workers as JSON) and
+    were compiled once at load, so a bad one is refused with its line.
+    """
+
     name: str
     url: str
     interval: float  # seconds between polls when the feed is healthy
     on_update: str = "ignore"  # what to do when a seen entry changes: ignore | emit
+    type: str = "feed"  # feed | page | sitemap (workers.sources)
+    links: str = ""  # page sources: CSS selector for the article links; "" finds them automatically
+    include: str = ""  # regex an article URL must match ("" matches all)
+    exclude: str = ""  # regex that rejects an article URL ("" rejects none)
+    max_age: float = SOURCE_MAX_AGE  # sitemap sources: only URLs modified within this long
 
 
 @dataclass(frozen=True)
@@ -88,6 +102,7 @@ class Settings:
     max_attempts: int = 4  # per item, for transient failures
     retry_delays: tuple[float, ...] = (10.0, 60.0, 300.0)
     job_timeout: float = 300.0
+    page_cpu_budget: float = 10.0  # CPU seconds one page or feed may cost its parser (workers.budget)
     stream_maxlen: int = 1_000_000
     stream_max_age: float | None = None  # seconds; None keeps entries until maxlen trims them
     per_label_streams: bool = False
@@ -124,11 +139,18 @@ _SECTION_KEYS = {
         "robots_txt",
     },
     "schedule": {"min_interval", "max_interval", "max_backoff"},
-    "worker": {"batch_size", "page_concurrency", "max_attempts", "retry_delays", "job_timeout"},
+    "worker": {
+        "batch_size",
+        "page_concurrency",
+        "max_attempts",
+        "retry_delays",
+        "job_timeout",
+        "page_cpu_budget",
+    },
     "stream": {"maxlen", "max_age", "per_label"},
     "model": {"path"},
 }
-_FEED_KEYS = {"name", "url", "interval", "on_update"}
+_FEED_KEYS = {"name", "url", "interval", "on_update", "type", "links", "include", "exclude", "max_age"}
 
 
 class _Loader:
@@ -199,6 +221,32 @@ def _on_update(value: object) -> str:
     if value not in ON_UPDATE_POLICIES:
         raise ValueError(f"expected one of {', '.join(ON_UPDATE_POLICIES)}, got {value!r}")
     return str(value)
+
+
+def _source_type(value: object) -> str:
+    if value not in SOURCE_TYPES:
+        raise ValueError(f"expected one of {', '.join(SOURCE_TYPES)}, got {value!r}")
+    return str(value)
+
+
+def _regex(value: object) -> str:
+    text = _string(value)
+    try:
+        re.compile(text)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression ({exc}): {value!r}") from None
+    return text
+
+
+def _selector(value: object) -> str:
+    from lxml.cssselect import SelectorError, css_to_xpath
+
+    text = _string(value)
+    try:
+        css_to_xpath(text)
+    except SelectorError as exc:
+        raise ValueError(f"not a valid CSS selector ({exc}): {value!r}") from None
+    return text
 
 
 def _string(value: object) -> str:
@@ -288,6 +336,7 @@ def parse_settings(text: str, source: str = "<string>", environ: Mapping[str, st
             ("max_attempts", "max_attempts", _positive_int),
             ("retry_delays", "retry_delays", _durations),
             ("job_timeout", "job_timeout", parse_duration),
+            ("page_cpu_budget", "page_cpu_budget", parse_duration),
         ),
         "stream": (
             ("maxlen", "stream_maxlen", _positive_int),
@@ -348,7 +397,24 @@ def _parse_feeds(
         on_update = default_on_update
         if "on_update" in node:
             on_update = load.convert(node, "on_update", where, _on_update)
-        feeds.append(FeedConfig(name=name, url=url, interval=interval, on_update=on_update))
+        extra: dict[str, Any] = {}
+        for key, convert in (
+            ("type", _source_type),
+            ("links", _selector),
+            ("include", _regex),
+            ("exclude", _regex),
+            ("max_age", parse_duration),
+        ):
+            if key in node:
+                extra[key] = load.convert(node, key, where, convert)
+        kind = extra.get("type", "feed")
+        if "links" in extra and kind != "page":
+            raise load.error(node, "links", f"{where}: 'links' applies to type: page only")
+        if "max_age" in extra and kind != "sitemap":
+            raise load.error(node, "max_age", f"{where}: 'max_age' applies to type: sitemap only")
+        if kind != "feed" and "interval" not in node:
+            interval = SOURCE_INTERVAL
+        feeds.append(FeedConfig(name=name, url=url, interval=interval, on_update=on_update, **extra))
     return tuple(feeds)
 
 

@@ -28,10 +28,10 @@ from rq import Worker
 
 from workers import constants as names
 from workers import queues
-from workers.feeds import Entry
 from workers.hosts import host_of
 from workers.rediscodec import text
 from workers.settings import Settings
+from workers.sources.entry import Entry
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -21,8 +21,8 @@ from typing import Any
 from redis import Redis
 
 from workers import constants as names
-from workers.feeds import Entry
 from workers.rediscodec import text, text_map
+from workers.sources.entry import Entry
 
 POLL_LEASE_SECONDS = 600.0
 

@@ -30,6 +30,8 @@ def collect(redis: Redis, settings: Settings) -> dict[str, Any]:
             {
                 "name": feed.name,
                 "url": feed.url,
+                "type": feed.type,  # feed, page or sitemap
+                "links": int(info["links"]) if info.get("links") else None,  # article links it showed last
                 "last_poll": info.get("last_poll", ""),
                 "last_result": info.get("last_result", "never polled"),
                 "last_error": info.get("last_error", ""),
@@ -98,11 +100,12 @@ def render(report: dict[str, Any]) -> str:
             f"NETWORK OUTAGE since {_when(report['outage_since'])}: polls fail at connection level "
             "everywhere; failures are not counted against feeds"
         )
-    lines.append("FEED                      LAST POLL             RESULT        NEXT POLL             SEEN  ERR")  # fmt: skip
+    lines.append("FEED                      TYPE     LAST POLL             RESULT        NEXT POLL             SEEN  ERR LINKS")  # fmt: skip
     for f in report["feeds"]:
+        links = "-" if f["links"] is None else str(f["links"])
         lines.append(
-            f"{f['name'][:25]:<25} {_when(f['last_poll']):<21} {f['last_result'][:13]:<13} "
-            f"{_when(f['next_poll']):<21} {f['items_seen']:>4} {f['errors']:>4}"
+            f"{f['name'][:25]:<25} {f['type']:<8} {_when(f['last_poll']):<21} {f['last_result'][:13]:<13} "
+            f"{_when(f['next_poll']):<21} {f['items_seen']:>4} {f['errors']:>4} {links:>5}"
         )
         if f["last_error"]:
             lines.append(f"    last error: {f['last_error']}")

@@ -10,6 +10,7 @@ batch are fetched concurrently.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import time
@@ -25,18 +26,27 @@ from rq import get_current_job
 
 from classifiers import Document, Prediction
 from workers import constants as names
-from workers import hosts, metrics, outage, queues, robots, scheduling, staging, state, streams
+from workers import hosts, metrics, outage, polling, queues, robots, scheduling, staging, state, streams
+from workers.budget import Pending, record_cost
+from workers.budget import wait as wait_parsed
 from workers.context import WorkerContext, current
-from workers.errors import ExtractError, FeedParseError, FetchError, HostBusy, HTTPStatusError, PressroomError
-from workers.extract import Article, extract_article
-from workers.feeds import Entry, parse_feed
+from workers.errors import (
+    ExtractError,
+    FeedParseError,
+    FetchError,
+    HostBusy,
+    HTTPStatusError,
+    PressroomError,
+    SourceParseError,
+)
+from workers.extract import Article
 from workers.fetch import Response
 from workers.scheduling import retry_delay
 from workers.settings import FeedConfig
+from workers.sources.entry import Entry
 
 log = logging.getLogger(__name__)
 
-FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
 
@@ -61,7 +71,7 @@ def _interval(ctx: WorkerContext, config: FeedConfig, history: list[float], now:
 
 
 def poll_feed(feed: dict[str, Any]) -> dict[str, Any]:
-    """Poll one feed: conditional GET, parse, queue unseen entries, schedule the next poll."""
+    """Poll one source (feed, listing page or sitemap): read it, queue unseen entries, schedule the next poll."""
     ctx = current()
     config = FeedConfig(**feed)
     now = time.time()
@@ -69,44 +79,38 @@ def poll_feed(feed: dict[str, Any]) -> dict[str, Any]:
     history = scheduling.decode_history(previous.get("history"))
     interval = _interval(ctx, config, history, now)
     try:
-        with ctx.limiter.slot(config.url):
-            response = metrics.timed_fetch(
-                "feed",
-                ctx.fetcher.get,
-                config.url,
-                max_bytes=ctx.settings.max_feed_bytes,
-                etag=previous.get("etag") or None,
-                last_modified=previous.get("last_modified") or None,
-                accept=FEED_ACCEPT,
-            )
-        parsed = None if response.not_modified else parse_feed(response.body, config.name, response.url)
-    except (FetchError, FeedParseError) as exc:
+        found = polling.read_source(ctx, config, previous, now)
+    except (FetchError, FeedParseError, SourceParseError) as exc:
         return _poll_failed(ctx, config, exc, now, interval, int(previous.get("errors") or 0))
 
     if outage.record(ctx.redis, hosts.host_of(config.url), down=False, now=now) == "ended":
         log.warning("network outage over: feed %s %s answered; failures count again", config.name, config.url)
+    response = found.response
     fields: dict[str, Any] = {"last_poll": now, "last_result": "ok", "last_error": "", "errors": 0}
     new: list[Entry] = []
     revised: list[tuple[Entry, int]] = []
-    if parsed is None:
+    if found.not_modified:
         fields["last_result"] = "not-modified"
     else:
-        new = state.unseen(ctx.redis, parsed.entries)
+        new = state.unseen(ctx.redis, found.entries)
         if config.on_update == "emit":  # changed entries are re-emitted as revisions 1, 2, ...
-            revised = state.changed(ctx.redis, parsed.entries)
-        history = scheduling.merge_history(history, (e.published for e in parsed.entries))
+            revised = state.changed(ctx.redis, found.entries)
+        history = scheduling.merge_history(history, (e.published for e in found.entries))
         interval = _interval(ctx, config, history, now)
         fields["history"] = scheduling.encode_history(history)
         fields.update(
             etag=response.headers.get("etag", ""),
             last_modified=response.headers.get("last-modified", ""),
-            title=parsed.title,
-            entries=len(parsed.entries),
-            rejected=len(parsed.rejected),
+            title=found.title,
+            entries=len(found.entries),
+            rejected=len(found.rejected),
+            last_ok=now,
         )
-    hint = scheduling.freshness_hint(
-        response.headers, parsed.ttl if parsed else None, now, cap=ctx.settings.max_interval
-    )
+        if found.links is not None:
+            fields["links"] = found.links
+        if config.type == "sitemap":
+            fields["children"] = polling.encode_children(found.children)
+    hint = scheduling.freshness_hint(response.headers, found.ttl, now, cap=ctx.settings.max_interval)
     next_at = now + scheduling.delay_after_success(interval, hint)
     fields.update(interval=round(interval), backoff=0)
     queued = new + [replace(e, id=streams.revision_key(e.id, n)) for e, n in revised]
@@ -121,10 +125,11 @@ def poll_feed(feed: dict[str, Any]) -> dict[str, Any]:
     pipe.execute()
     if queued:  # idle workers need not wait for the scheduler's next pass
         _top_up(ctx, f"feed {config.name}")
-    metrics.polled(config.name, fields["last_result"], time.time() - now)
+    metrics.polled(config.name, config.type, fields["last_result"], time.time() - now)
     log.info(
-        "feed %s: %s, %d new item(s), %d revision(s), next poll %s (interval %ds) [job %s]",
-        config.name, fields["last_result"], len(new), len(revised), _now_iso(next_at), interval, _job_id(),
+        "%s %s: %s, %d new item(s), %d revision(s), next poll %s (interval %ds) [job %s]",
+        config.type, config.name, fields["last_result"], len(new), len(revised), _now_iso(next_at), interval,
+        _job_id(),
         extra={"feed": config.name, "url": config.url, "job_id": _job_id()},
     )  # fmt: skip
     return {"feed": config.name, "result": fields["last_result"], "new": len(new), "revised": len(revised)}
@@ -176,7 +181,7 @@ def _poll_failed(
         _now_iso(next_at), delay, _job_id(),
         extra={"feed": config.name, "url": config.url, "job_id": _job_id()},
     )  # fmt: skip
-    metrics.polled(config.name, result, time.time() - now)
+    metrics.polled(config.name, config.type, result, time.time() - now)
     state.update_feed_state(
         ctx.redis,
         config.name,
@@ -311,16 +316,28 @@ def _fetch_and_extract(
     for entry in entries:
         lanes.setdefault(hosts.host_of(entry.link), deque()).append(entry)
     running: dict[Future[_Fetched | _Failed], str] = {}  # -> host
+    parked: dict[Pending, _Fetched] = {}  # costly pages finishing (or being stopped) in their own child
 
     def start_next(host: str) -> None:
         if lanes[host]:
             running[ctx.fetch_pool.submit(_fetch, ctx, lanes[host].popleft())] = host
 
+    def collect(timeout: float | None) -> Generator[_Done | _Failed, None, None]:
+        for pending in wait_parsed(list(parked), timeout):
+            with contextlib.suppress(TimeoutError):  # a false alarm: still running
+                yield _extracted(ctx, parked[pending], pending)
+                del parked[pending]
+
     for _round in range(ctx.settings.per_host_concurrency):  # hosts interleaved: first pages first
         for host in lanes:
             start_next(host)
     try:
-        while running:
+        while running or parked:
+            yield from collect(0)
+            if not running:  # only costly pages left: each ends within its budget
+                before_waiting()
+                yield from collect(None)
+                continue
             finished, _pending = wait(running, timeout=0, return_when=FIRST_COMPLETED)
             if not finished:
                 before_waiting()
@@ -328,10 +345,24 @@ def _fetch_and_extract(
             for future in finished:
                 start_next(running.pop(future))  # keep the host busy while this page is extracted
                 fetched = future.result()
-                yield _extract(fetched) if isinstance(fetched, _Fetched) else fetched
-    finally:  # a failed or timed-out job leaves no queued fetches behind in the shared pool
+                if isinstance(fetched, _Failed):
+                    yield fetched
+                    continue
+                outcome = _extract(ctx, fetched, may_park=len(parked) < MAX_PARKED)
+                if isinstance(outcome, Pending):
+                    log.info(
+                        "feed %s: item %s %s is costly; extracting the batch's other pages beside it [job %s]",
+                        fetched.entry.feed, fetched.entry.id, fetched.entry.link, _job_id(),
+                        extra={"feed": fetched.entry.feed, "url": fetched.entry.link, "job_id": _job_id()},
+                    )  # fmt: skip
+                    parked[outcome] = fetched
+                else:
+                    yield outcome
+    finally:  # a failed or timed-out job leaves no queued fetches or running parses behind
         for future in running:
             future.cancel()
+        for pending in parked:
+            pending.cancel()
 
 
 def _fetch(ctx: WorkerContext, entry: Entry) -> _Fetched | _Failed:
@@ -356,23 +387,62 @@ def _fetch(ctx: WorkerContext, entry: Entry) -> _Fetched | _Failed:
     return _Fetched(entry, response, time.time())
 
 
-def _extract(fetched: _Fetched) -> _Done | _Failed:
+# A page whose extraction has not finished after this long (wall seconds) is left to finish,
+# or to be stopped at its CPU budget, in its own sandbox child while the batch's other pages
+# are extracted in another (workers.budget); an ordinary page takes about 10 ms. At most
+# MAX_PARKED such pages of one job run beside it at once; past that the job waits for them.
+PARK_AFTER = 1.0
+MAX_PARKED = 2
+
+
+def _extract(ctx: WorkerContext, fetched: _Fetched, *, may_park: bool) -> _Done | _Failed | Pending:
+    """Extract a page in a sandbox child (workers.budget): its outcome, or, when it runs past
+    PARK_AFTER and ``may_park``, the call itself, to be collected with :func:`_extracted`."""
     response = fetched.response
-    started = time.monotonic()
-    try:
-        content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-        if content_type not in HTML_TYPES:
-            raise ExtractError(response.url, f"not an HTML page (Content-Type {content_type})")
-        # trafilatura's fast path: as clean as the full one on every page measured (docs/benchmarks.md);
-        # the page's own date is only looked for when the feed did not give one
-        article = extract_article(
-            response.body, response.url, fast=True, find_date=not fetched.entry.published
+    content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type not in HTML_TYPES:
+        metrics.extracted(0.0, ok=False)
+        return _Failed(
+            fetched.entry, ExtractError(response.url, f"not an HTML page (Content-Type {content_type})")
         )
+    # trafilatura's fast path (workers.budget.extract_article_adapter): as clean as the full one on
+    # every page measured (docs/benchmarks.md); the page's own date is only looked for when the feed
+    # did not give one
+    pending = ctx.budget.submit(
+        "extract_article",
+        response.body,
+        {"url": response.url, "find_date": not fetched.entry.published},
+        what=response.url,
+    )
+    try:
+        pending.result(timeout=min(PARK_AFTER, ctx.settings.page_cpu_budget / 2) if may_park else None)
+    except TimeoutError:
+        return pending
+    except PressroomError:
+        pass  # _extracted reads it
+    return _extracted(ctx, fetched, pending)
+
+
+def _extracted(ctx: WorkerContext, fetched: _Fetched, pending: Pending) -> _Done | _Failed:
+    """The outcome of a finished extraction (raises TimeoutError if it is still running)."""
+    try:
+        value = pending.result(timeout=0)
     except PressroomError as exc:
-        metrics.extracted(time.monotonic() - started, ok=False)
+        _log_cost(ctx, fetched, pending)
+        metrics.extracted(pending.cost.wall if pending.cost else 0.0, ok=False)
         return _Failed(fetched.entry, exc)
-    metrics.extracted(time.monotonic() - started, ok=True)
+    _log_cost(ctx, fetched, pending)
+    metrics.extracted(pending.cost.wall if pending.cost else 0.0, ok=True)
+    article = Article(**{name: str(value.get(name) or "") for name in Article.__dataclass_fields__})
     return _Done(fetched.entry, article, fetched.at)
+
+
+def _log_cost(ctx: WorkerContext, fetched: _Fetched, pending: Pending) -> None:
+    """A costly, refused or stopped page goes to the log `pressroom status` shows."""
+    try:
+        record_cost(ctx.redis, pending, feed=fetched.entry.feed)
+    except RedisError as exc:
+        log.warning("could not log the cost of %s: %s", fetched.entry.link, exc)
 
 
 def _stream_fields(done: _Done, prediction: Prediction, model_version: str) -> dict[str, str]:

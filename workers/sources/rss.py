@@ -1,4 +1,4 @@
-"""Feed parsing: bytes in, entries out. No network, no Redis.
+"""RSS and Atom sources: feed bytes in, entries out. No network, no Redis.
 
 feedparser only ever sees bytes we fetched ourselves (never a URL or a path), so it
 cannot make requests of its own or read local files.
@@ -11,12 +11,13 @@ import datetime as dt
 import hashlib
 import logging
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import feedparser
 
 from workers.errors import FeedParseError
+from workers.sources.entry import Entry, entry_id
 from workers.text import clean_text
 from workers.urls import absolute_url, canonical_url
 
@@ -28,37 +29,11 @@ _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
-class Entry:
-    """One feed entry, reduced to what the pipeline needs; JSON-safe for RQ."""
-
-    id: str  # stable: hash of the feed-scoped GUID, else of the canonical link
-    feed: str
-    url: str  # canonical link: identity and cross-feed dedup
-    link: str  # the link as published (absolute), which is what we fetch
-    title: str
-    published: str  # ISO 8601 UTC or ""
-    content_hash: str  # detects changed entries with the same id
-
-    def to_dict(self) -> dict[str, str]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Entry:
-        return cls(**{name: str(data[name]) for name in cls.__dataclass_fields__})
-
-
-@dataclass(frozen=True)
 class ParsedFeed:
     title: str
     entries: tuple[Entry, ...]
     ttl: float | None  # RSS <ttl> in seconds: a server hint for the next poll
     rejected: tuple[tuple[str, str], ...]  # (link or title, reason) of dropped entries
-
-
-def entry_id(feed_name: str, guid: str, url: str) -> str:
-    """GUIDs are only unique within a feed, so they are scoped by feed name; links are global."""
-    key = f"guid\0{feed_name}\0{guid}" if guid else f"url\0{url}"
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
 
 
 def parse_feed(body: bytes, feed_name: str, feed_url: str) -> ParsedFeed:

@@ -1,0 +1,208 @@
+"""Publishers without feeds, end to end: listing pages and sitemaps as sources.
+
+`pressroom run --once` against a real Redis and a loopback site (tests/newsroom_site.py)
+whose releases are found only through newsroom listing pages and sitemaps, next to
+decoys (an events sidebar, an "about" page, releases too old for a first poll) that
+must never reach the stream.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from pathlib import Path
+
+from click.testing import CliRunner
+from redis import Redis
+
+from tests.daemons import FAST_RETRIES, environment, pressroom
+from tests.newsroom_site import CORP, NS, PARK, UNI, Newsroom, news_sitemap, serve_newsroom
+from tests.sites import SITE_ROOT, Site
+from workers import constants as names
+from workers import streams
+from workers.cli import main
+from workers.settings import load_settings
+
+
+def items(redis: Redis) -> list[dict[str, str]]:
+    return [e.fields for e in streams.iterate(redis, names.ITEMS_STREAM)]
+
+
+def sources_file(directory: Path, site: Site, sources: list[dict[str, str]], extra: str = "") -> Path:
+    lines = ["defaults:", "  interval: 1h", "feeds:"]
+    for source in sources:
+        lines.append(f"  - name: {source['name']}")
+        lines += [f"    {key}: {json.dumps(value)}" for key, value in source.items() if key != "name"]
+    lines += ["fetch:", "  allow_networks: [127.0.0.0/8]", "  total_timeout: 20s", *FAST_RETRIES.splitlines()]
+    path = directory / "feeds.yaml"
+    path.write_text("\n".join(lines) + "\n" + extra)
+    return path
+
+
+def newsroom_sources(site: Site) -> list[dict[str, str]]:
+    """Two listing pages (no selectors), two sitemaps scoped to /articles/, and a feed that
+    repeats the corporate listing's releases (the same release through two sources)."""
+    return [
+        {"name": "uni-news", "url": site.url("uni/news/"), "type": "page"},
+        {"name": "corp-newsroom", "url": site.url("corp/newsroom/"), "type": "page"},
+        {"name": "corp-feed", "url": site.url("corp/feed.xml")},
+        {"name": "site-sitemap", "url": site.url("sitemap_index.xml"), "type": "sitemap", "include": "/articles/"},
+        {"name": "wire-sitemap", "url": site.url("wire/sitemap.xml.gz"), "type": "sitemap", "include": "/articles/"},
+    ]
+
+
+def check_releases(newsroom: Newsroom, delivered: list[dict[str, str]]) -> None:
+    counts = Counter(e["url"] for e in delivered)
+    assert all(n == 1 for n in counts.values()), {u: n for u, n in counts.items() if n > 1}
+    assert set(counts) == set(newsroom.releases), (
+        f"missing: {sorted(set(newsroom.releases) - set(counts))}, extra: {sorted(set(counts) - set(newsroom.releases))}"
+    )
+    assert not set(counts) & set(newsroom.decoys)
+
+
+def test_listing_pages_and_sitemaps_deliver_every_release_once(
+    tmp_path: Path, site: Site, redis_url: str, redis: Redis
+) -> None:
+    newsroom = serve_newsroom(site)
+    env = environment(tmp_path, redis_url)
+    feeds = sources_file(tmp_path, site, newsroom_sources(site))
+    result = pressroom("run", "--once", "--feeds", str(feeds), "--workers", "2", env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    delivered = items(redis)
+    check_releases(newsroom, delivered)
+    for decoy in newsroom.decoys:  # never even fetched
+        assert site.requests[decoy.split(site.base, 1)[1]] == 0, decoy
+    by_url = {e["url"]: e for e in delivered}
+    uni = by_url[site.url("uni/news/2025/lru-photonics-institute-mou.html")]
+    assert uni["feed"] == "uni-news" and uni["label"] == "mou"
+    assert uni["published"] == "2025-03-18"  # the date next to the link on the listing
+    assert uni["title"].startswith("Lion Rock University and Pearl Delta Photonics")  # the page's own title
+    corp_items = [e for e in delivered if "/corp/" in e["url"]]
+    assert len(corp_items) == len(CORP)  # the feed and the listing found them: once each
+
+    status = json.loads(pressroom("status", "--json", "--feeds", str(feeds), env=env).stdout)
+    by_name = {f["name"]: f for f in status["feeds"]}
+    assert {n: f["type"] for n, f in by_name.items()} == {
+        "uni-news": "page",
+        "corp-newsroom": "page",
+        "corp-feed": "feed",
+        "site-sitemap": "sitemap",
+        "wire-sitemap": "sitemap",
+    }
+    assert by_name["uni-news"]["links"] == 4 and by_name["corp-newsroom"]["links"] == 3
+    assert by_name["site-sitemap"]["links"] == 7 + 2  # matching /articles/ URLs, the two old ones too
+    assert all(f["errors"] == 0 for f in status["feeds"]), status["feeds"]
+    text = pressroom("status", "--feeds", str(feeds), env=env).stdout
+    assert "uni-news" in text and " page " in text and " sitemap " in text
+
+
+def test_a_later_poll_takes_only_new_urls_and_reads_only_changed_sitemaps(
+    tmp_path: Path, site: Site, redis_url: str, redis: Redis
+) -> None:
+    newsroom = serve_newsroom(site)
+    env = environment(tmp_path, redis_url)
+    sources = [s for s in newsroom_sources(site) if s["name"] == "site-sitemap"]
+    feeds = sources_file(tmp_path, site, sources)
+    assert pressroom("run", "--once", "--feeds", str(feeds), "--workers", "1", env=env).returncode == 0
+    first = len(items(redis))
+    assert first == 7
+    assert site.requests["/sitemaps/pages.xml"] == 1 and site.requests["/sitemaps/news.xml"] == 1
+
+    # The news sitemap gains a release and a newer lastmod in the index; the pages sitemap does not change.
+    later = time.time()
+    site.add("/articles/extra/new-release.html", (SITE_ROOT / PARK[0]).read_bytes())
+    site.add(
+        "/sitemaps/news.xml",
+        news_sitemap(site, later).replace(
+            "</urlset>",
+            f"<url><loc>{site.url('articles/extra/new-release.html')}</loc><lastmod>"
+            f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(later))}</lastmod></url></urlset>",
+        ),
+        content_type="application/xml",
+    )
+    index = (
+        f'<?xml version="1.0"?><sitemapindex xmlns="{NS}">'
+        f"<sitemap><loc>{site.url('sitemaps/pages.xml')}</loc>"
+        f"<lastmod>{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(newsroom.now - 3600))}</lastmod></sitemap>"
+        f"<sitemap><loc>{site.url('sitemaps/news.xml')}</loc>"
+        f"<lastmod>{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(later))}</lastmod></sitemap></sitemapindex>"
+    )
+    site.add("/sitemap_index.xml", index, content_type="application/xml")
+    redis.zadd(names.SCHEDULE_KEY, {"site-sitemap": 0})  # due now
+    assert pressroom("run", "--once", "--feeds", str(feeds), "--workers", "1", env=env).returncode == 0
+    delivered = items(redis)
+    assert len(delivered) == first + 1
+    assert delivered[-1]["url"] == site.url("articles/extra/new-release.html")
+    assert site.requests["/sitemaps/pages.xml"] == 1  # unchanged lastmod: not read again
+    assert site.requests["/sitemaps/news.xml"] == 2
+
+
+def test_a_listing_that_goes_quiet_is_a_source_error(tmp_path: Path, site: Site, redis_url: str, redis: Redis) -> None:
+    serve_newsroom(site)
+    env = environment(tmp_path, redis_url)
+    feeds = sources_file(tmp_path, site, newsroom_sources(site)[:1])
+    assert pressroom("run", "--once", "--feeds", str(feeds), "--workers", "1", env=env).returncode == 0
+    assert len(items(redis)) == 4
+    # A redesign: the page now loads its news with JavaScript; no article link is left.
+    site.add(
+        "/uni/news/",
+        '<html><body><nav><a href="/uni/">Home</a> <a href="/uni/about/">About</a></nav>'
+        '<div id="app" data-src="/api/news.json">Loading news...</div></body></html>',
+    )
+    redis.zadd(names.SCHEDULE_KEY, {"uni-news": 0})
+    assert pressroom("run", "--once", "--feeds", str(feeds), "--workers", "1", env=env).returncode == 0
+    status = json.loads(pressroom("status", "--json", "--feeds", str(feeds), env=env).stdout)
+    uni = status["feeds"][0]
+    assert uni["name"] == "uni-news" and uni["errors"] == 1 and uni["last_result"] == "error"
+    assert "no article links" in uni["last_error"] and "showed 4 before" in uni["last_error"]
+    assert len(items(redis)) == 4
+
+
+def test_feeds_add_on_a_newsroom_page_without_a_feed_writes_a_working_entry(
+    tmp_path: Path, site: Site, redis_url: str, redis: Redis
+) -> None:
+    serve_newsroom(site)
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text("feeds: []\nfetch:\n  allow_networks: [127.0.0.0/8]\n  total_timeout: 5s\n")
+    result = CliRunner().invoke(main, ["feeds", "add", site.url("uni/news/"), "--feeds", str(feeds)])
+    assert result.exit_code == 0, result.output
+    assert "type: page" in result.output and "4 article links now" in result.output
+    assert "Lion Rock University and Pearl Delta Photonics" in result.output  # a sample title
+    (source,) = load_settings(feeds).feeds
+    assert source.type == "page" and source.url == site.url("uni/news/")
+
+    env = environment(tmp_path, redis_url)
+    result = pressroom("run", "--once", "--feeds", str(feeds), "--workers", "1", env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert {e["url"] for e in items(redis)} == {site.url(p) for p in UNI}
+
+    check = CliRunner().invoke(main, ["feeds", "check", "--feeds", str(feeds)])
+    assert check.exit_code == 0, check.output
+    assert " page " in check.output and "4 article links" in check.output
+
+
+def test_feeds_add_prefers_the_sitemap_scoped_to_the_listing_and_type_forces(tmp_path: Path, site: Site) -> None:
+    serve_newsroom(site)
+    # the site's robots.txt names its sitemap; the listing's links share /articles/
+    site.add("/robots.txt", f"User-agent: *\nAllow: /\nSitemap: {site.url('sitemap_index.xml')}\n", content_type="text/plain")
+    listing = "".join(
+        f'<li><span class="date">2025-06-0{i + 1}</span> <a href="/articles/sciencepark/{p.rsplit("/", 1)[1]}">'
+        f"Harbour Innovation Park release number {i + 1} for the press</a></li>"
+        for i, p in enumerate(PARK)
+    )
+    site.add("/press/", f"<html><body><nav><a href='/'>Home</a></nav><main><h1>Press</h1><ul>{listing}</ul></main></body></html>")
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text("feeds: []\nfetch:\n  allow_networks: [127.0.0.0/8]\n  total_timeout: 5s\n")
+    result = CliRunner().invoke(main, ["feeds", "add", site.url("press/"), "--feeds", str(feeds)])
+    assert result.exit_code == 0, result.output
+    assert "type: sitemap" in result.output, result.output
+    (source,) = load_settings(feeds).feeds
+    assert source.type == "sitemap" and source.url == site.url("sitemap_index.xml")
+    assert source.include == "/articles/"
+
+    forced = CliRunner().invoke(
+        main, ["feeds", "add", site.url("press/"), "--type", "page", "--name", "press-page", "--feeds", str(feeds)]
+    )
+    assert forced.exit_code == 0, forced.output
+    assert load_settings(feeds).feeds[1].type == "page"

@@ -1,0 +1,357 @@
+"""The reading half of a poll, for each source type: fetch what the source needs, parse it
+with the pure parser of ``workers.sources``, and hand back entries.
+
+    feed      one conditional GET, parsed as RSS/Atom
+    page      one conditional GET of the newsroom listing, read for its article links
+    sitemap   the sitemap (conditional GET); an index is followed to its urlsets (at most
+              two levels, at most MAX_CHILDREN changed children per poll, newest first), and
+              each child is read again only when its ``lastmod`` or its validators changed
+
+``workers.tasks.poll_feed`` decides what is new and schedules the next poll; this module
+only reads. Listing pages and sitemaps are fetched as article pages are: robots.txt
+first (when ``fetch.robots_txt`` is on), inside the host's request slots. Feeds are not
+checked against robots.txt: a feed is published to be polled.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from workers import metrics, robots
+from workers.context import WorkerContext
+from workers.errors import FetchError, SourceParseError
+from workers.fetch import Response
+from workers.settings import FeedConfig
+from workers.sources import page, rss, sitemap
+from workers.sources.entry import Entry, link_entry
+
+log = logging.getLogger(__name__)
+
+FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+SITEMAP_ACCEPT = "application/xml, text/xml;q=0.9, text/plain;q=0.5, */*;q=0.3"
+MAX_CHILDREN = 50  # child sitemaps read per poll (the issue's cap); the rest wait for the next poll
+MAX_DEPTH = 2  # an index may point at indexes, whose children must be urlsets
+MAX_SITEMAP_URLS = 50_000  # per file, the sitemap protocol's own limit
+MAX_LINKS = 500  # article links kept from one listing page
+FIRST_POLL_UNDATED = 50  # undated sitemap URLs a first poll may take (the rest are history)
+
+
+@dataclass(frozen=True)
+class Found:
+    """What one poll read: the entries, and what the next poll needs to remember."""
+
+    response: Response  # the source's own answer (its headers give the validators and hints)
+    entries: tuple[Entry, ...] = ()
+    title: str = ""
+    ttl: float | None = None  # RSS <ttl>: a server hint for the next poll
+    rejected: tuple[tuple[str, str], ...] = ()
+    links: int | None = None  # article links the source shows now (page and sitemap sources)
+    children: dict[str, str] = field(default_factory=dict)  # sitemap child -> its state (JSON)
+
+    @property
+    def not_modified(self) -> bool:
+        return self.response.not_modified
+
+
+def read_source(ctx: WorkerContext, config: FeedConfig, previous: dict[str, str], now: float) -> Found:
+    """Read one source of any type; raises FetchError or a parse error naming the source."""
+    reader = _READERS[config.type]
+    return reader(ctx, config, previous, now)
+
+
+def _get(
+    ctx: WorkerContext,
+    kind: str,
+    url: str,
+    *,
+    max_bytes: int,
+    accept: str,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    check_robots: bool = False,
+) -> Response:
+    if check_robots and ctx.settings.robots_txt:
+        robots.check(
+            ctx.redis,
+            ctx.fetcher,
+            ctx.limiter,
+            url,
+            user_agent=ctx.settings.fetch.user_agent,
+            memo=ctx.robots_memo,
+        )
+    with ctx.limiter.slot(url):
+        return metrics.timed_fetch(
+            kind,
+            ctx.fetcher.get,
+            url,
+            max_bytes=max_bytes,
+            etag=etag,
+            last_modified=last_modified,
+            accept=accept,
+        )
+
+
+def _read_feed(ctx: WorkerContext, config: FeedConfig, previous: dict[str, str], now: float) -> Found:
+    response = _get(
+        ctx,
+        "feed",
+        config.url,
+        max_bytes=ctx.settings.max_feed_bytes,
+        accept=FEED_ACCEPT,
+        etag=previous.get("etag") or None,
+        last_modified=previous.get("last_modified") or None,
+    )
+    if response.not_modified:
+        return Found(response)
+    parsed = rss.parse_feed(response.body, config.name, response.url)
+    kept = _filtered(parsed.entries, config)
+    return Found(response, kept, parsed.title, parsed.ttl, parsed.rejected)
+
+
+def _read_page(ctx: WorkerContext, config: FeedConfig, previous: dict[str, str], now: float) -> Found:
+    response = _get(
+        ctx,
+        "listing",
+        config.url,
+        max_bytes=ctx.settings.max_page_bytes,
+        accept=PAGE_ACCEPT,
+        etag=previous.get("etag") or None,
+        last_modified=previous.get("last_modified") or None,
+        check_robots=True,
+    )
+    if response.not_modified:
+        return Found(response)
+    listing = page.find_links(
+        response.body,
+        response.url,
+        selector=config.links or None,
+        include=_pattern(config.include),
+        exclude=_pattern(config.exclude),
+        max_links=MAX_LINKS,
+    )
+    shown_before = int(previous.get("links") or 0)
+    if not listing.links:
+        how = f"it showed {shown_before} before" if shown_before else "none found on a first read"
+        hint = (
+            "a redesign? set 'links:' to a CSS selector" if shown_before else "set 'links:' to a CSS selector"
+        )
+        raise SourceParseError(
+            config.name,
+            f"the listing page shows no article links ({how}, {listing.anchors} links in all): {hint}",
+        )
+    entries, rejected = _entries(
+        config.name, ((link.url, link.title, link.published) for link in listing.links)
+    )
+    return Found(response, entries, links=len(listing.links), rejected=(*listing.refused, *rejected))
+
+
+def _read_sitemap(ctx: WorkerContext, config: FeedConfig, previous: dict[str, str], now: float) -> Found:
+    response = _get(
+        ctx,
+        "sitemap",
+        config.url,
+        max_bytes=ctx.settings.max_feed_bytes,
+        accept=SITEMAP_ACCEPT,
+        etag=previous.get("etag") or None,
+        last_modified=previous.get("last_modified") or None,
+        check_robots=True,
+    )
+    if response.not_modified:
+        return Found(response)
+    since = float(previous["last_ok"]) if previous.get("last_ok") else None
+
+    def get_child(url: str, etag: str | None, last_modified: str | None) -> Response:
+        return _get(
+            ctx,
+            "sitemap",
+            url,
+            max_bytes=ctx.settings.max_feed_bytes,
+            accept=SITEMAP_ACCEPT,
+            etag=etag,
+            last_modified=last_modified,
+            check_robots=True,
+        )
+
+    walk = SitemapWalk(
+        get_child, config, decode_children(previous.get("children")), ctx.settings.max_feed_bytes
+    )
+    walk.read(response, depth=1)
+    if walk.matching == 0 and int(previous.get("links") or 0) > 0:
+        raise SourceParseError(
+            config.name,
+            f"the sitemap lists no matching URLs now (it listed {previous['links']} before): moved or emptied?",
+        )
+    recent = sitemap.recent_urls(
+        walk.urls,
+        now=now,
+        max_age=config.max_age,
+        since=since,
+        include=_pattern(config.include),
+        exclude=_pattern(config.exclude),
+    )
+    entries, rejected = _entries(config.name, ((u.loc, u.title, u.published) for u in recent))
+    return Found(
+        response, entries, links=walk.matching, children=walk.children, rejected=(*walk.rejected, *rejected)
+    )
+
+
+GetChild = Callable[[str, str | None, str | None], Response]  # (url, etag, last_modified) -> answer
+
+
+class SitemapWalk:
+    """One poll's walk down a sitemap index: which children to read, and what they held.
+
+    ``known`` is what the last poll recorded of each child (its ``lastmod``, validators and
+    how many matching URLs it held): a child whose ``lastmod`` is unchanged is not fetched,
+    one that is gets a conditional GET, so a large site costs a handful of requests a poll.
+    """
+
+    def __init__(
+        self, get: GetChild, config: FeedConfig, known: dict[str, dict[str, Any]], max_bytes: int
+    ) -> None:
+        self.get, self.config, self.known, self.max_bytes = get, config, known, max_bytes
+        self.urls: list[sitemap.SitemapURL] = []
+        self.children: dict[str, str] = {}  # child loc -> its state as JSON (written after the poll)
+        self.rejected: list[tuple[str, str]] = []
+        self.matching = 0  # URLs that pass include/exclude, whatever their age
+        self.visited: set[str] = set()
+        self.budget = MAX_CHILDREN
+        self.include = _pattern(config.include)
+        self.exclude = _pattern(config.exclude)
+
+    def read(self, response: Response, depth: int) -> None:
+        self.visited.add(response.url)
+        parsed = sitemap.parse_sitemap(
+            response.body, response.url, max_bytes=self.max_bytes, max_urls=MAX_SITEMAP_URLS
+        )
+        if parsed.truncated:
+            self.rejected.append((response.url, f"more than {MAX_SITEMAP_URLS} URLs: the rest were not read"))
+        if parsed.kind != "index":
+            self.urls.extend(parsed.urls)
+            self.matching += sum(1 for u in parsed.urls if _wanted(u.loc, self.include, self.exclude))
+            return
+        if depth >= MAX_DEPTH:
+            self.rejected.append(
+                (response.url, f"a sitemap index nested deeper than {MAX_DEPTH} levels: not read")
+            )
+            return
+        for child in sitemap.newest_children(parsed.children, limit=len(parsed.children)):
+            if child.loc in self.visited:
+                self.rejected.append(
+                    (child.loc, "a sitemap index that points back at itself: not read again")
+                )
+                continue
+            self._read_child(child, depth)
+
+    def _read_child(self, child: sitemap.ChildSitemap, depth: int) -> None:
+        before = self.known.get(child.loc, {})
+        unchanged_lastmod = child.lastmod is not None and before.get("lastmod") == child.lastmod
+        if unchanged_lastmod and before.get("matching") is not None:
+            self.children[child.loc] = json.dumps(before)  # nothing new there: keep its state
+            self.matching += int(before["matching"])
+            return
+        if self.budget <= 0:  # read at the next poll: its state is not advanced
+            if before:
+                self.children[child.loc] = json.dumps(before)
+                self.matching += int(before.get("matching") or 0)
+            return
+        self.budget -= 1
+        self.visited.add(child.loc)
+        try:
+            response = self.get(child.loc, before.get("etag") or None, before.get("last_modified") or None)
+        except FetchError as exc:
+            if exc.transient:
+                raise  # the whole poll is retried; no child is marked as read
+            self.rejected.append((child.loc, str(exc)))
+            return
+        if response.not_modified and before.get("matching") is not None:
+            self.children[child.loc] = json.dumps({**before, "lastmod": child.lastmod})
+            self.matching += int(before["matching"])
+            return
+        matching_before, urls_before = self.matching, len(self.urls)
+        try:
+            self.read(response, depth + 1)
+        except SourceParseError as exc:
+            self.rejected.append((child.loc, exc.reason))
+            return
+        self.children[child.loc] = json.dumps(
+            {
+                "lastmod": child.lastmod,
+                "etag": response.headers.get("etag", ""),
+                "last_modified": response.headers.get("last-modified", ""),
+                "matching": self.matching - matching_before,
+                "urls": len(self.urls) - urls_before,
+            }
+        )
+
+
+def decode_children(raw: str | None) -> dict[str, dict[str, Any]]:
+    if not raw:
+        return {}
+    try:
+        stored = json.loads(raw)
+    except ValueError:
+        return {}
+    if not isinstance(stored, dict):
+        return {}
+    decoded: dict[str, dict[str, Any]] = {}
+    for loc, value in stored.items():
+        try:
+            state = json.loads(value) if isinstance(value, str) else value
+        except ValueError:
+            continue
+        if isinstance(state, dict):
+            decoded[str(loc)] = state
+    return decoded
+
+
+def encode_children(children: dict[str, str]) -> str:
+    """The children's states as one feed-state field (bounded: at most a few hundred children)."""
+    return json.dumps(children, sort_keys=True)
+
+
+def _pattern(text: str) -> re.Pattern[str] | None:
+    return re.compile(text) if text else None
+
+
+def _wanted(url: str, include: re.Pattern[str] | None, exclude: re.Pattern[str] | None) -> bool:
+    return (include is None or include.search(url) is not None) and (
+        exclude is None or exclude.search(url) is None
+    )
+
+
+def _filtered(entries: tuple[Entry, ...], config: FeedConfig) -> tuple[Entry, ...]:
+    """include/exclude apply to feed entries too (on the link as published)."""
+    include, exclude = _pattern(config.include), _pattern(config.exclude)
+    if include is None and exclude is None:
+        return entries
+    return tuple(e for e in entries if _wanted(e.link, include, exclude))
+
+
+def _entries(
+    source_name: str, links: Iterable[tuple[str, str, str]]
+) -> tuple[tuple[Entry, ...], tuple[tuple[str, str], ...]]:
+    """Entries for (url, title, published) links, each URL once; unusable links are reported."""
+    kept: dict[str, Entry] = {}
+    rejected: list[tuple[str, str]] = []
+    for url, title, published in links:
+        try:
+            entry = link_entry(source_name, url, title, published)
+        except ValueError as exc:
+            rejected.append((url[:200], str(exc)))
+            continue
+        kept.setdefault(entry.id, entry)
+    return tuple(kept.values()), tuple(rejected)
+
+
+_READERS: dict[str, Callable[[WorkerContext, FeedConfig, dict[str, str], float], Found]] = {
+    "feed": _read_feed,
+    "page": _read_page,
+    "sitemap": _read_sitemap,
+}
