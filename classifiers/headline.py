@@ -8,6 +8,7 @@ event. Rules are hand-written (not learned) and checked in a fixed priority orde
 headline that matches none leaves the decision to the sentence model. Future or
 conditional agreements ("expected to sign") never count as signed.
 """
+# ruff: noqa: RUF001  (Chinese text and punctuation are meant: full-width marks are not typos)
 
 from __future__ import annotations
 
@@ -237,7 +238,9 @@ _ZH_MOU_RULES = [
     re.compile(r"(?:结成|结为|组成|建立)[^。；：]{0,10}(?:联盟|伙伴关系|姊妹|姐妹)"),
     re.compile(r"备忘录|框架协议|合作协议|缔结姊妹|意向书|携手合作|联手|合资|签约"),
 ]
-_ZH_FUTURE = re.compile(r"(?:将|拟|计划|预计|有望|准备|即将|预期|商讨|洽谈)[^。；：，]{0,6}(?:签署|签订|签约|缔结)")
+_ZH_FUTURE = re.compile(
+    r"(?:将|拟|计划|预计|有望|准备|即将|预期|商讨|洽谈)[^。；：，]{0,6}(?:签署|签订|签约|缔结)"
+)
 _ZH_EVENT_NOUN = (
     r"(?:论坛|峰会|博览会|展览|研讨会|开放日|典礼|大赛|比赛|竞赛|马拉松|嘉年华|工作坊|讲座|会议|大会|"
     r"展会|交流会|音乐会|黑客松|代表团|访问团)"

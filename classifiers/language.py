@@ -14,6 +14,7 @@ Folding (``fold``) maps Traditional to Simplified characters (OpenCC ``t2s``, a 
 library: ~20 ms to load, ~0.05 ms per 1,400 characters) and full-width Latin letters
 and digits to ASCII, so one vocabulary serves both scripts.
 """
+# ruff: noqa: RUF003  (Chinese text and punctuation are meant: full-width marks are not typos)
 
 from __future__ import annotations
 
@@ -59,36 +60,239 @@ _OTHER_SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # Function words that are frequent in one language and rare in the others' running text.
 _STOPWORDS: dict[str, frozenset[str]] = {
     "en": frozenset(
-        "the and of to in is for with on at by will has have was were that this from which "
-        "its their said are be as an it been also who would more than".split()
+        [
+            "the",
+            "and",
+            "of",
+            "to",
+            "in",
+            "is",
+            "for",
+            "with",
+            "on",
+            "at",
+            "by",
+            "will",
+            "has",
+            "have",
+            "was",
+            "were",
+            "that",
+            "this",
+            "from",
+            "which",
+            "its",
+            "their",
+            "said",
+            "are",
+            "be",
+            "as",
+            "an",
+            "it",
+            "been",
+            "also",
+            "who",
+            "would",
+            "more",
+            "than",
+        ]
     ),
     "fr": frozenset(
-        "le la les des et est une du pour dans qui sur avec par au aux ce cette sont été ont "
-        "leur nous vous il elle mais ou plus été".split()
+        [
+            "le",
+            "la",
+            "les",
+            "des",
+            "et",
+            "est",
+            "une",
+            "du",
+            "pour",
+            "dans",
+            "qui",
+            "sur",
+            "avec",
+            "par",
+            "au",
+            "aux",
+            "ce",
+            "cette",
+            "sont",
+            "été",
+            "ont",
+            "leur",
+            "nous",
+            "vous",
+            "il",
+            "elle",
+            "mais",
+            "ou",
+            "plus",
+            "été",
+        ]
     ),
     "de": frozenset(
-        "der die das und ist mit für den von zu im auf dem des ein eine wird wurde sich nicht "
-        "auch bei nach aus über sind werden".split()
+        [
+            "der",
+            "die",
+            "das",
+            "und",
+            "ist",
+            "mit",
+            "für",
+            "den",
+            "von",
+            "zu",
+            "im",
+            "auf",
+            "dem",
+            "des",
+            "ein",
+            "eine",
+            "wird",
+            "wurde",
+            "sich",
+            "nicht",
+            "auch",
+            "bei",
+            "nach",
+            "aus",
+            "über",
+            "sind",
+            "werden",
+        ]
     ),
     "es": frozenset(
-        "el los las y que con por para una del al se su sus como más fue este esta entre han "
-        "sobre también son".split()
+        [
+            "el",
+            "los",
+            "las",
+            "y",
+            "que",
+            "con",
+            "por",
+            "para",
+            "una",
+            "del",
+            "al",
+            "se",
+            "su",
+            "sus",
+            "como",
+            "más",
+            "fue",
+            "este",
+            "esta",
+            "entre",
+            "han",
+            "sobre",
+            "también",
+            "son",
+        ]
     ),
     "it": frozenset(
-        "il gli e che con per una del della delle dei nel nella sono è alla anche come più "
-        "questo questa stato".split()
+        [
+            "il",
+            "gli",
+            "e",
+            "che",
+            "con",
+            "per",
+            "una",
+            "del",
+            "della",
+            "delle",
+            "dei",
+            "nel",
+            "nella",
+            "sono",
+            "è",
+            "alla",
+            "anche",
+            "come",
+            "più",
+            "questo",
+            "questa",
+            "stato",
+        ]
     ),
     "pt": frozenset(
-        "o os as e que com para uma do da dos das no na em ao foi são mais também pelo pela "
-        "este esta entre".split()
+        [
+            "o",
+            "os",
+            "as",
+            "e",
+            "que",
+            "com",
+            "para",
+            "uma",
+            "do",
+            "da",
+            "dos",
+            "das",
+            "no",
+            "na",
+            "em",
+            "ao",
+            "foi",
+            "são",
+            "mais",
+            "também",
+            "pelo",
+            "pela",
+            "este",
+            "esta",
+            "entre",
+        ]
     ),
     "nl": frozenset(
-        "de het een en van is op met voor zijn niet dat deze bij ook naar wordt werd om aan "
-        "hun heeft".split()
+        [
+            "de",
+            "het",
+            "een",
+            "en",
+            "van",
+            "is",
+            "op",
+            "met",
+            "voor",
+            "zijn",
+            "niet",
+            "dat",
+            "deze",
+            "bij",
+            "ook",
+            "naar",
+            "wordt",
+            "werd",
+            "om",
+            "aan",
+            "hun",
+            "heeft",
+        ]
     ),
     "id": frozenset(
-        "yang dan di dengan untuk dari ini itu dalam akan pada adalah oleh juga tersebut "
-        "telah kami mereka sebagai".split()
+        [
+            "yang",
+            "dan",
+            "di",
+            "dengan",
+            "untuk",
+            "dari",
+            "ini",
+            "itu",
+            "dalam",
+            "akan",
+            "pada",
+            "adalah",
+            "oleh",
+            "juga",
+            "tersebut",
+            "telah",
+            "kami",
+            "mereka",
+            "sebagai",
+        ]
     ),
 }
 # A Latin-script text is English when English function words are at least this share of its
@@ -212,3 +416,17 @@ def sentence_is_chinese(text: str) -> bool:
     if text.isascii():
         return False
     return HAN_WEIGHT * len(_HAN.findall(text)) >= len(_LATIN.findall(text))
+
+
+def stream_lang(declared: str, detected: str) -> str:
+    """The ``lang`` a stream entry carries: what the text is written in, as detected, unless
+    detection could not tell and the page's declaration can (``zh`` + ``zh-HK`` -> the page's
+    ``zh-Hant``; ``und`` -> whatever the page declares), or the page says the same more
+    precisely (``en`` + ``en-GB`` -> ``en-GB``)."""
+    if not detected or detected == UNDETERMINED:
+        return declared
+    if detected == CHINESE and declared in (TRADITIONAL, SIMPLIFIED):
+        return declared
+    if detected == ENGLISH and declared.lower().partition("-")[0] == ENGLISH:
+        return declared
+    return detected

@@ -4,6 +4,7 @@ Why: the primary label is what the headline and lead are about. A ranking quoted
 "About us" paragraph or a fund mentioned in paragraph nine must not outvote the lead,
 so every sentence carries a zone and a weight that the aggregation uses.
 """
+# ruff: noqa: RUF001, RUF002, RUF003  (Chinese text and punctuation are meant: full-width marks are not typos)
 
 from __future__ import annotations
 

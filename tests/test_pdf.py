@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (Chinese test text: full-width punctuation is the point)
 """workers.pdf on PDFs built here: releases (fpdf2), and hostile or odd files written by hand.
 
 The builders are plain functions so the benchmark (bench/pdf_bench.py) and the test site
@@ -24,11 +25,39 @@ from workers.extract import MIN_TEXT_CHARS
 from workers.pdf import MAX_PAGE_TREE_ENTRIES, MAX_STREAM_BYTES, extract_pdf
 
 URL = "http://127.0.0.1:8000/releases/r.pdf"
-_WORDS = (
-    "university partner memorandum understanding laboratory materials science funding years exchange "
-    "staff students campus research council agreement innovation centre graduates industry award "
-    "professor team data health climate energy city region programme scholarship"
-).split()
+_WORDS = [
+    "university",
+    "partner",
+    "memorandum",
+    "understanding",
+    "laboratory",
+    "materials",
+    "science",
+    "funding",
+    "years",
+    "exchange",
+    "staff",
+    "students",
+    "campus",
+    "research",
+    "council",
+    "agreement",
+    "innovation",
+    "centre",
+    "graduates",
+    "industry",
+    "award",
+    "professor",
+    "team",
+    "data",
+    "health",
+    "climate",
+    "energy",
+    "city",
+    "region",
+    "programme",
+    "scholarship",
+]
 HEADER = "Example University | Media Release"
 
 
@@ -130,7 +159,9 @@ PAGE = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Fon
 
 def text_ops(lines: Sequence[str]) -> bytes:
     """A content stream that writes each line below the previous one (Latin-1 text)."""
-    body = b"".join(b"(%b) Tj T*\n" % re.sub(rb"([()\\])", rb"\\\1", line.encode("latin-1")) for line in lines)
+    body = b"".join(
+        b"(%b) Tj T*\n" % re.sub(rb"([()\\])", rb"\\\1", line.encode("latin-1")) for line in lines
+    )
     return b"BT /F1 11 Tf 14 TL 72 740 Td\n" + body + b"ET"
 
 
@@ -173,7 +204,13 @@ def bomb_pdf(size: int, *, normal_first_page: Sequence[str] = ()) -> bytes:
     """A page whose Flate content stream inflates to ``size`` bytes (after one line of text);
     with ``normal_first_page``, an ordinary page comes first."""
     bomb = deflated_zeros(size, prefix=b"BT /F1 11 Tf 72 740 Td (Hidden behind the bomb) Tj ET\n")
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"", HELVETICA, PAGE % 5, stream(bomb, b"/Filter /FlateDecode")]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"",
+        HELVETICA,
+        PAGE % 5,
+        stream(bomb, b"/Filter /FlateDecode"),
+    ]
     kids = [b"4 0 R"]
     if normal_first_page:
         objects += [PAGE % 7, stream(text_ops(normal_first_page))]
@@ -196,7 +233,9 @@ def cjk_pdf(paragraphs: Sequence[str], *, title: str, lang: str = "zh-HK", per_l
     body = b"".join(b"<%b> Tj T*\n" % line.encode("utf-16-be").hex().encode() for line in lines)
     content = b"BT /F1 12 Tf 16 TL 72 760 Td\n" + body + b"ET"
     chars = sorted({ord(ch) for line in lines for ch in line})
-    cmap = [b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Test-UCS def /CMapType 2 def"]
+    cmap = [
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Test-UCS def /CMapType 2 def"
+    ]
     cmap.append(b"1 begincodespacerange <0000> <FFFF> endcodespacerange")
     for start in range(0, len(chars), 100):
         group = chars[start : start + 100]
@@ -265,10 +304,13 @@ def test_title_from_first_line_without_metadata() -> None:
 
 
 @pytest.mark.parametrize(
-    "junk", ["Microsoft Word - doc1.docx", "untitled", "Untitled-1", "press_release_final_v2.pdf", "Document1", "--"]
+    "junk",
+    ["Microsoft Word - doc1.docx", "untitled", "Untitled-1", "press_release_final_v2.pdf", "Document1", "--"],
 )
 def test_placeholder_title_is_replaced_by_the_first_line(junk: str) -> None:
-    data = release_pdf(release_paragraphs(pages=2, seed=2), title=junk, headline="Scholarship winners announced")
+    data = release_pdf(
+        release_paragraphs(pages=2, seed=2), title=junk, headline="Scholarship winners announced"
+    )
     assert extract_pdf(data, URL).title == "Scholarship winners announced"
 
 
@@ -337,7 +379,10 @@ def test_owner_password_only_pdf_is_read(method: EncryptionMethod) -> None:
         (b"", "not a PDF"),
         (b"<!doctype html><html><body><p>Not found</p></body></html>", "not a PDF"),
         (b"%PDF-1.7\n" + bytes(range(256)) * 40, "broken PDF"),
-        (b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n", "broken PDF|no pages"),
+        (
+            b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
+            "broken PDF|no pages",
+        ),
     ],
 )
 def test_broken_bytes_are_refused(data: bytes, reason: str) -> None:
@@ -349,7 +394,7 @@ def test_broken_bytes_are_refused(data: bytes, reason: str) -> None:
 @pytest.mark.parametrize("fraction", [0.1, 0.5, 0.9, 0.99])
 def test_truncated_pdf_is_refused(fraction: float) -> None:
     data = release_pdf(release_paragraphs(pages=3, seed=7))
-    with pytest.raises(ExtractError, match="broken PDF.*truncated"):
+    with pytest.raises(ExtractError, match=r"broken PDF.*truncated"):
         extract_pdf(data[: int(len(data) * fraction)], URL)
 
 
@@ -376,7 +421,7 @@ def test_image_only_pdf_is_refused() -> None:
     pdf.add_page()
     pdf.rect(20, 20, 170, 60, style="F")
     pdf.image(Image.new("RGB", (200, 120), (90, 90, 160)), x=20, y=100, w=120)
-    with pytest.raises(ExtractError, match="no extractable text.*image-only"):
+    with pytest.raises(ExtractError, match=r"no extractable text.*image-only"):
         extract_pdf(bytes(pdf.output()), URL)
 
 
@@ -384,7 +429,7 @@ def test_too_little_text_is_refused() -> None:
     data = pages_pdf([["Short notice."]])
     with pytest.raises(ExtractError, match=r"no extractable text \(13 chars") as caught:
         extract_pdf(data, URL)
-    assert 13 < MIN_TEXT_CHARS
+    assert MIN_TEXT_CHARS > 13
     assert "image-only" in caught.value.reason
 
 
@@ -398,7 +443,9 @@ def test_more_bytes_than_allowed_are_refused() -> None:
 
 
 def test_ten_thousand_pages_reads_only_max_pages() -> None:
-    page_lines = [[f"Page {n} notes: the council met and agreed the plan for item {n}."] * 5 for n in range(10_000)]
+    page_lines = [
+        [f"Page {n} notes: the council met and agreed the plan for item {n}."] * 5 for n in range(10_000)
+    ]
     data = pages_pdf(page_lines)
     article = extract_pdf(data, URL, max_pages=50)
     assert "item 49." in article.text
@@ -406,10 +453,26 @@ def test_ten_thousand_pages_reads_only_max_pages() -> None:
     assert len(_lines(article.text)) == 50 * 5
 
 
-def test_page_tree_over_the_cap_is_refused() -> None:
-    data = repeated_page_pdf(MAX_PAGE_TREE_ENTRIES + 1, ["A page of a very long document."] * 10)
-    with pytest.raises(ExtractError, match="over a limit"):
-        extract_pdf(data, URL)
+def test_page_tree_walk_is_capped() -> None:
+    """Only the first pages are looked for, but empty branches before them count too."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [%b 4 0 R] /Count 1 >>" % b" ".join([b"6 0 R"] * MAX_PAGE_TREE_ENTRIES),
+        HELVETICA,
+        PAGE % 5,
+        stream(text_ops(sentences(6, seed=11))),
+        b"<< /Type /Pages /Kids [] /Count 0 >>",
+    ]
+    with pytest.raises(ExtractError, match=f"over a limit .*more than {MAX_PAGE_TREE_ENTRIES}"):
+        extract_pdf(raw_pdf(objects), URL)
+    objects[1] = objects[1].replace(b"6 0 R", b"").replace(b"[", b"[6 0 R")
+    assert len(_lines(extract_pdf(raw_pdf(objects), URL).text)) == 6  # the same file, one empty branch
+
+
+def test_page_tree_cycle_is_refused() -> None:
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>"]
+    with pytest.raises(ExtractError, match=r"over a limit .*deeper than"):
+        extract_pdf(raw_pdf(objects), URL)
 
 
 def test_decompression_bomb_is_capped_in_memory() -> None:

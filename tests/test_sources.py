@@ -8,6 +8,7 @@ must never reach the stream.
 
 from __future__ import annotations
 
+import gzip
 import json
 import time
 from collections import Counter
@@ -47,8 +48,18 @@ def newsroom_sources(site: Site) -> list[dict[str, str]]:
         {"name": "uni-news", "url": site.url("uni/news/"), "type": "page"},
         {"name": "corp-newsroom", "url": site.url("corp/newsroom/"), "type": "page"},
         {"name": "corp-feed", "url": site.url("corp/feed.xml")},
-        {"name": "site-sitemap", "url": site.url("sitemap_index.xml"), "type": "sitemap", "include": "/articles/"},
-        {"name": "wire-sitemap", "url": site.url("wire/sitemap.xml.gz"), "type": "sitemap", "include": "/articles/"},
+        {
+            "name": "site-sitemap",
+            "url": site.url("sitemap_index.xml"),
+            "type": "sitemap",
+            "include": "/articles/",
+        },
+        {
+            "name": "wire-sitemap",
+            "url": site.url("wire/sitemap.xml.gz"),
+            "type": "sitemap",
+            "include": "/articles/",
+        },
     ]
 
 
@@ -138,7 +149,9 @@ def test_a_later_poll_takes_only_new_urls_and_reads_only_changed_sitemaps(
     assert site.requests["/sitemaps/news.xml"] == 2
 
 
-def test_a_listing_that_goes_quiet_is_a_source_error(tmp_path: Path, site: Site, redis_url: str, redis: Redis) -> None:
+def test_a_listing_that_goes_quiet_is_a_source_error(
+    tmp_path: Path, site: Site, redis_url: str, redis: Redis
+) -> None:
     serve_newsroom(site)
     env = environment(tmp_path, redis_url)
     feeds = sources_file(tmp_path, site, newsroom_sources(site)[:1])
@@ -182,16 +195,25 @@ def test_feeds_add_on_a_newsroom_page_without_a_feed_writes_a_working_entry(
     assert " page " in check.output and "4 article links" in check.output
 
 
-def test_feeds_add_prefers_the_sitemap_scoped_to_the_listing_and_type_forces(tmp_path: Path, site: Site) -> None:
+def test_feeds_add_prefers_the_sitemap_scoped_to_the_listing_and_type_forces(
+    tmp_path: Path, site: Site
+) -> None:
     serve_newsroom(site)
     # the site's robots.txt names its sitemap; the listing's links share /articles/
-    site.add("/robots.txt", f"User-agent: *\nAllow: /\nSitemap: {site.url('sitemap_index.xml')}\n", content_type="text/plain")
+    site.add(
+        "/robots.txt",
+        f"User-agent: *\nAllow: /\nSitemap: {site.url('sitemap_index.xml')}\n",
+        content_type="text/plain",
+    )
     listing = "".join(
         f'<li><span class="date">2025-06-0{i + 1}</span> <a href="/articles/sciencepark/{p.rsplit("/", 1)[1]}">'
         f"Harbour Innovation Park release number {i + 1} for the press</a></li>"
         for i, p in enumerate(PARK)
     )
-    site.add("/press/", f"<html><body><nav><a href='/'>Home</a></nav><main><h1>Press</h1><ul>{listing}</ul></main></body></html>")
+    site.add(
+        "/press/",
+        f"<html><body><nav><a href='/'>Home</a></nav><main><h1>Press</h1><ul>{listing}</ul></main></body></html>",
+    )
     feeds = tmp_path / "feeds.yaml"
     feeds.write_text("feeds: []\nfetch:\n  allow_networks: [127.0.0.0/8]\n  total_timeout: 5s\n")
     result = CliRunner().invoke(main, ["feeds", "add", site.url("press/"), "--feeds", str(feeds)])
@@ -202,7 +224,107 @@ def test_feeds_add_prefers_the_sitemap_scoped_to_the_listing_and_type_forces(tmp
     assert source.include == "/articles/"
 
     forced = CliRunner().invoke(
-        main, ["feeds", "add", site.url("press/"), "--type", "page", "--name", "press-page", "--feeds", str(feeds)]
+        main,
+        ["feeds", "add", site.url("press/"), "--type", "page", "--name", "press-page", "--feeds", str(feeds)],
     )
     assert forced.exit_code == 0, forced.output
     assert load_settings(feeds).feeds[1].type == "page"
+
+
+def test_hostile_sources_get_clear_errors_and_the_rest_flows(
+    tmp_path: Path, site: Site, redis_url: str, redis: Redis
+) -> None:
+    newsroom = serve_newsroom(site)
+    now = time.time()
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now - 3600))
+    old = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now - 900 * 86400))
+    # a listing page of 100,000 links (2.6 MB: under the page size cap)
+    links = "".join(f"<a href=/f/{i}>Story {i}</a>" for i in range(100_000))
+    site.add("/flood/news/", f"<html><body><main><ul>{links}</ul></main></body></html>")
+    # a listing whose every article link points off-site or at private addresses
+    offsite = "".join(
+        f'<li><a href="{href}">A release that lives somewhere else entirely {i}</a></li>'
+        for i, href in enumerate(
+            [
+                "http://10.0.0.1/news/a.html",
+                "http://169.254.169.254/latest/meta-data/",
+                "https://other.example.org/news/b.html",
+            ]
+        )
+    )
+    site.add("/offsite/news/", f"<html><body><main><h1>News</h1><ul>{offsite}</ul></main></body></html>")
+
+    # a sitemap index that points at itself, and one nested three deep
+    def index(*children: str) -> str:
+        rows = "".join(
+            f"<sitemap><loc>{site.url(c)}</loc><lastmod>{stamp}</lastmod></sitemap>" for c in children
+        )
+        return f'<?xml version="1.0"?><sitemapindex xmlns="{NS}">{rows}</sitemapindex>'
+
+    site.add("/loop/sitemap.xml", index("loop/sitemap.xml"), content_type="application/xml")
+    site.add("/deep/1.xml", index("deep/2.xml"), content_type="application/xml")
+    site.add("/deep/2.xml", index("deep/3.xml"), content_type="application/xml")
+    site.add(
+        "/deep/3.xml",
+        f'<?xml version="1.0"?><urlset xmlns="{NS}"><url><loc>{site.url("uni/news/2025/lru-global-index-ranking.html")}</loc></url></urlset>',
+        content_type="application/xml",
+    )
+    # 50,000 URLs, all but three of them old: a first poll takes the three
+    rows = [
+        f"<url><loc>{site.url(f'big/articles/old-{i}.html')}</loc><lastmod>{old}</lastmod></url>"
+        for i in range(49_997)
+    ]
+    fresh = [site.url(f"big/articles/fresh-{i}.html") for i in range(3)]
+    rows += [f"<url><loc>{u}</loc><lastmod>{stamp}</lastmod></url>" for u in fresh]
+    site.add(
+        "/big/sitemap.xml",
+        f'<?xml version="1.0"?><urlset xmlns="{NS}">{"".join(rows)}</urlset>',
+        content_type="application/xml",
+    )
+    for i, url in enumerate(fresh):
+        site.add(url.split(site.base, 1)[1], (SITE_ROOT / PARK[i]).read_bytes())
+    # a gzip bomb served as a sitemap, and an entity attack
+    site.add("/bomb/sitemap.xml.gz", gzip.compress(b"\0" * (64 << 20)), content_type="application/gzip")
+    laughs = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+        f'<urlset xmlns="{NS}"><url><loc>{site.url("x")}&lol2;</loc></url></urlset>'
+    )
+    site.add("/laughs/sitemap.xml", laughs, content_type="application/xml")
+
+    sources = [
+        newsroom_sources(site)[0],
+        {"name": "flood", "url": site.url("flood/news/"), "type": "page"},
+        {"name": "offsite", "url": site.url("offsite/news/"), "type": "page"},
+        {"name": "loop", "url": site.url("loop/sitemap.xml"), "type": "sitemap"},
+        {"name": "deep", "url": site.url("deep/1.xml"), "type": "sitemap"},
+        {"name": "big", "url": site.url("big/sitemap.xml"), "type": "sitemap", "include": "/articles/"},
+        {"name": "bomb", "url": site.url("bomb/sitemap.xml.gz"), "type": "sitemap"},
+        {"name": "laughs", "url": site.url("laughs/sitemap.xml"), "type": "sitemap"},
+    ]
+    env = environment(tmp_path, redis_url)
+    feeds = sources_file(tmp_path, site, sources)
+    result = pressroom("run", "--once", "--feeds", str(feeds), "--workers", "2", env=env, timeout=180)
+    assert result.returncode == 0, result.stderr[-3000:]
+    delivered = Counter(e["url"] for e in items(redis))
+    assert all(n == 1 for n in delivered.values())
+    assert set(delivered) == {site.url(p) for p in UNI} | set(fresh)
+    assert not any("/big/articles/old-" in u for u in site.requests)
+    status = {
+        f["name"]: f
+        for f in json.loads(pressroom("status", "--json", "--feeds", str(feeds), env=env).stdout)["feeds"]
+    }
+    expected_errors = {
+        "flood": "the page has 100000 links, more than a newsroom listing holds",
+        "offsite": "shows no article links",
+        "loop": "points back at itself",
+        "deep": "nested deeper than 2 levels",
+        "bomb": "inflates past the 10485760-byte cap",
+        "laughs": "entit",
+    }
+    for name, message in expected_errors.items():
+        assert status[name]["errors"] == 1, (name, status[name])
+        assert message in status[name]["last_error"], (name, status[name]["last_error"])
+    assert status["offsite"]["last_error"]
+    assert status["uni-news"]["errors"] == 0 and status["big"]["errors"] == 0
+    assert status["big"]["links"] == 50_000
+    assert newsroom.releases  # the good listing's releases were the ones delivered above

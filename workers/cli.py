@@ -363,6 +363,24 @@ def health(
     sys.exit(0 if result.healthy else 1)
 
 
+def _tail_json(entry: streams.StreamEntry) -> str:
+    """One entry as a JSON line, with ``labels`` and ``scores`` as JSON values: in the stream
+    they are flat strings holding JSON (schema v1), which consumers would have to decode twice.
+    A field that does not hold valid JSON is printed as the string it is."""
+    out: dict[str, Any] = {"stream_id": entry.id, **entry.fields}
+    for name in ("labels", "scores"):
+        if name in out:
+            out[name] = _json_or_text(out[name])
+    return json.dumps(out, ensure_ascii=False)
+
+
+def _json_or_text(value: str) -> Any:
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
 @main.command()
 @feeds_option
 @redis_option
@@ -424,7 +442,7 @@ def tail(
             if count is not None and printed >= count:
                 break
             if label is None or entry.fields.get("label") == label:
-                click.echo(streams.to_json(entry))
+                click.echo(_tail_json(entry))
                 printed += 1
             if group:
                 streams.ack(redis, stream, group, [entry.id])

@@ -37,6 +37,10 @@ SEEN_URLS_KEY = f"{PREFIX}:seen-urls"  # HASH canonical url -> item id (cross-fe
 EMITTED_KEY = f"{PREFIX}:emitted"  # HASH item id -> stream entry id: written exactly once
 EMITTED_URLS_KEY = f"{PREFIX}:emitted-urls"  # HASH canonical url -> item id
 
+# Sitemap sources: the URLs without a lastmod that a source has listed (SET of canonical URLs per
+# source), so a later poll can tell a new undated URL from an old one it did not take.
+SITEMAP_KNOWN_PREFIX = f"{PREFIX}:sitemap-known:"  # + source name
+
 # Politeness and outage detection (shared by every worker on every host).
 HOST_PREFIX = f"{PREFIX}:host:"  # + host + ":slots" (ZSET token -> lease end), ":queue", ":alive", ":next",
 # ":wake:" + waiter token (LIST: a releasing holder's nudge to a waiter it leaves a slot to)
@@ -66,6 +70,10 @@ def robots_key(origin: str) -> str:
 
 def feed_state_key(feed_name: str) -> str:
     return f"{FEED_STATE_PREFIX}{feed_name}"
+
+
+def sitemap_known_key(source_name: str) -> str:
+    return f"{SITEMAP_KNOWN_PREFIX}{source_name}"
 
 
 def label_stream(label: str) -> str:

@@ -93,8 +93,13 @@ else:
     HAS_INTERNALS = True
 
 # Below this many characters of body text an "article" is a stub, a paywall teaser or a
-# navigation page; downstream classification would be guesswork.
+# navigation page; downstream classification would be guesswork. Counted by ``content_length``:
+# a Chinese, Japanese or Korean character counts WIDE_CHAR_WEIGHT times, since 200 of them
+# say as much as about 600 Latin letters (a Chinese rendering of an English text has roughly
+# a third of its characters), and a 150-character Chinese release is a whole release.
 MIN_TEXT_CHARS = 200
+WIDE_CHAR_WEIGHT = 3
+_WIDE_CHARS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 
 # Bytes that cannot start an HTML document (images, PDFs, archives): reject before parsing.
 _BINARY_MAGIC = (
@@ -192,7 +197,7 @@ class Article:
     text: str  # clean article text, paragraphs separated by "\n" (blank lines collapsed to one)
     author: str  # "" when unknown
     published: str  # ISO 8601 date (YYYY-MM-DD) or ""
-    lang: str  # BCP 47-ish tag from the page ("en", "en-GB"), "" when unknown
+    lang: str  # BCP 47-ish tag from the page ("en", "en-GB"); Chinese as zh-Hant/zh-Hans (chinese_lang); "" when unknown
     sitename: str
     description: str
 
@@ -233,6 +238,66 @@ def _page_meta(tree: HtmlElement) -> tuple[str, str]:
             lang = value
             break
     return lang, " ".join((author or "").split())
+
+
+# A line break in the page source between two wide (Chinese, Japanese) characters or full-width
+# punctuation marks: browsers drop it (CSS Text 3, segment break transformation), extractors
+# turn it into a space ("雙方 將在"), which splits words that never had a space.
+_WIDE = "\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff60"
+_WIDE_LINE_BREAK = re.compile(f"(?<=[{_WIDE}])[ \\t]*\\n[ \\t\\n]*(?=[{_WIDE}])")
+_WIDE_CHAR = re.compile(f"[{_WIDE}]")
+
+
+def join_wide_line_breaks(tree: HtmlElement) -> None:
+    """Remove (in place) source line breaks between two wide characters, as browsers render them.
+
+    Only line breaks inside one text node are seen (a break just before an inline tag stays).
+    """
+    for element in tree.iter():
+        text, tail = element.text, element.tail
+        if text and "\n" in text and not text.isascii():
+            element.text = _WIDE_LINE_BREAK.sub("", text)
+        if tail and "\n" in tail and not tail.isascii():
+            element.tail = _WIDE_LINE_BREAK.sub("", tail)
+
+
+def content_length(text: str) -> int:
+    """Characters of ``text``, a CJK character counting ``WIDE_CHAR_WEIGHT`` (see MIN_TEXT_CHARS)."""
+    if text.isascii():
+        return len(text)
+    return len(text) + (WIDE_CHAR_WEIGHT - 1) * len(_WIDE_CHARS.findall(text))
+
+
+# Declared Chinese tags that name the script, directly or by region (BCP 47: zh-Hant, zh-TW...).
+_ZH_HANT_TAGS = frozenset({"hant", "tw", "hk", "mo"})
+_ZH_HANS_TAGS = frozenset({"hans", "cn", "sg", "my"})
+
+
+def chinese_lang(declared: str, text: str) -> str:
+    """``zh-Hant`` or ``zh-Hans`` for a Chinese page, else ``declared`` unchanged.
+
+    A page is Chinese when it declares ``zh`` (any subtags) or declares nothing and its text
+    is mostly Chinese. The text decides the script when it can (characters only one script
+    has); otherwise the declared script or region does (zh-HK, zh-TW -> Traditional; zh-CN,
+    zh-SG -> Simplified); ``zh`` when neither tells. Pages often declare a site-wide tag, so
+    the text is trusted first.
+    """
+    from classifiers.language import CHINESE, SIMPLIFIED, TRADITIONAL, detect
+
+    primary, _, rest = declared.lower().partition("-")
+    if primary not in ("zh", ""):
+        return declared
+    found = detect("", text).code
+    if found in (TRADITIONAL, SIMPLIFIED):
+        return found
+    if not declared:
+        return CHINESE if found == CHINESE else declared
+    subtags = set(rest.split("-"))
+    if subtags & _ZH_HANT_TAGS:
+        return TRADITIONAL
+    if subtags & _ZH_HANS_TAGS:
+        return SIMPLIFIED
+    return CHINESE
 
 
 def _html_parser() -> etree.HTMLParser:
@@ -468,6 +533,8 @@ def _extract(html: bytes | str, url: str, *, fast: bool, find_date: bool) -> Art
     # before trafilatura prunes the tree in place
     published = _published_date(tree, fast=fast) if find_date else ""
     meta = _metadata(tree)
+    if _WIDE_CHAR.search(meta.title or "") or lang[:2].lower() in ("zh", "ja"):
+        join_wide_line_breaks(tree)  # a Chinese or Japanese page: only those pay for the pass
     prune_boilerplate(tree)
     if fast:  # the full path's fallback extractors (readability, jusText) see the page as before
         drop_discarded_elements(tree)
@@ -479,14 +546,14 @@ def _extract(html: bytes | str, url: str, *, fast: bool, find_date: bool) -> Art
         raise ExtractError(url, "no main content found")
     assert not isinstance(doc, dict), "a dict comes only with as_dict, which is not passed"
     text = clean_text(doc.text or "", 200_000)
-    if len(text) < MIN_TEXT_CHARS:
+    if content_length(text) < MIN_TEXT_CHARS:
         raise ExtractError(url, f"article text too short ({len(text)} chars)")
     return Article(
         title=clean_text(meta.title or "", 1_000),
         text=text,
         author=clean_text(_author(meta.author or "", meta_author), 300),
         published=published,
-        lang=lang,
+        lang=chinese_lang(lang, text),
         sitename=clean_text((meta.sitename or "").lstrip("@"), 300),
         description=clean_text(meta.description or "", 2_000),
     )

@@ -71,6 +71,7 @@ class _Metrics:
     extraction_failures: Counter
     classify_seconds: Histogram
     emitted: Counter
+    classified_entries: Counter
     retries: Counter
     dead_letters: Counter
     page_cpu_seconds: Histogram
@@ -113,6 +114,11 @@ def _create_metrics() -> _Metrics:
         extraction_failures=counter("extraction_failures_total", "Pages that yielded no usable article (or were not HTML)."),
         classify_seconds=histogram("classify_duration_seconds", "Classifying one group of items (up to four, as they are extracted).", (), CPU_BUCKETS),
         emitted=counter("items_emitted_total", "Items written to pressroom:items, by primary label.", ("label",)),
+        classified_entries=counter(
+            "items_classified_total",
+            "Items written to pressroom:items, by their classified field: ok, unsupported-language, too-short.",
+            ("status",),
+        ),
         retries=counter("item_retries_total", "Items queued again after a transient failure."),
         dead_letters=counter("dead_letters_total", "Items given up on, by error type.", ("error_type",)),
         page_cpu_seconds=histogram(
@@ -193,6 +199,13 @@ def emitted(labels: Iterable[str]) -> None:
     counter = _metrics().emitted
     for label in labels:
         counter.labels(label).inc()
+
+
+def classified_entries(statuses: Iterable[str]) -> None:
+    """Items actually written, by ``classified`` status: how many got no label, and why."""
+    counter = _metrics().classified_entries
+    for status in statuses:
+        counter.labels(status).inc()
 
 
 def failed_items(retried: int, dead_error_types: Iterable[str]) -> None:

@@ -29,6 +29,7 @@ from workers.fetch import Response
 from workers.settings import FeedConfig
 from workers.sources import page, rss, sitemap
 from workers.sources.entry import Entry, link_entry
+from workers.urls import canonical_url
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ MAX_CHILDREN = 50  # child sitemaps read per poll (the issue's cap); the rest wa
 MAX_DEPTH = 2  # an index may point at indexes, whose children must be urlsets
 MAX_SITEMAP_URLS = 50_000  # per file, the sitemap protocol's own limit
 MAX_LINKS = 500  # article links kept from one listing page
+MAX_LISTING_ANCHORS = 20_000  # a page with more links than this is no newsroom listing
 FIRST_POLL_UNDATED = 50  # undated sitemap URLs a first poll may take (the rest are history)
 
 
@@ -53,6 +55,9 @@ class Found:
     rejected: tuple[tuple[str, str], ...] = ()
     links: int | None = None  # article links the source shows now (page and sitemap sources)
     children: dict[str, str] = field(default_factory=dict)  # sitemap child -> its state (JSON)
+    undated: tuple[
+        str, ...
+    ] = ()  # sitemap: canonical URLs listed without a lastmod (see state.known_undated)
 
     @property
     def not_modified(self) -> bool:
@@ -135,6 +140,12 @@ def _read_page(ctx: WorkerContext, config: FeedConfig, previous: dict[str, str],
         exclude=_pattern(config.exclude),
         max_links=MAX_LINKS,
     )
+    if listing.anchors > MAX_LISTING_ANCHORS:
+        raise SourceParseError(
+            config.name,
+            f"the page has {listing.anchors} links, more than a newsroom listing holds "
+            f"(at most {MAX_LISTING_ANCHORS}): refused",
+        )
     shown_before = int(previous.get("links") or 0)
     if not listing.links:
         how = f"it showed {shown_before} before" if shown_before else "none found on a first read"
@@ -182,6 +193,10 @@ def _read_sitemap(ctx: WorkerContext, config: FeedConfig, previous: dict[str, st
         get_child, config, decode_children(previous.get("children")), ctx.settings.max_feed_bytes
     )
     walk.read(response, depth=1)
+    if not walk.urls and not walk.matching and walk.rejected:
+        raise SourceParseError(
+            config.name, "no sitemap could be read: " + "; ".join(why for _, why in walk.rejected[:3])
+        )
     if walk.matching == 0 and int(previous.get("links") or 0) > 0:
         raise SourceParseError(
             config.name,
@@ -197,7 +212,12 @@ def _read_sitemap(ctx: WorkerContext, config: FeedConfig, previous: dict[str, st
     )
     entries, rejected = _entries(config.name, ((u.loc, u.title, u.published) for u in recent))
     return Found(
-        response, entries, links=walk.matching, children=walk.children, rejected=(*walk.rejected, *rejected)
+        response,
+        entries,
+        links=walk.matching,
+        children=walk.children,
+        rejected=(*walk.rejected, *rejected),
+        undated=walk.undated(),
     )
 
 
@@ -224,6 +244,17 @@ class SitemapWalk:
         self.budget = MAX_CHILDREN
         self.include = _pattern(config.include)
         self.exclude = _pattern(config.exclude)
+
+    def undated(self) -> tuple[str, ...]:
+        """Canonical URLs of the matching entries read without a lastmod, capped like the URLs."""
+        found = []
+        for item in self.urls:
+            if item.lastmod is None and _wanted(item.loc, self.include, self.exclude):
+                try:
+                    found.append(canonical_url(item.loc))
+                except ValueError:
+                    continue
+        return tuple(found[: MAX_SITEMAP_URLS * 2])
 
     def read(self, response: Response, depth: int) -> None:
         self.visited.add(response.url)

@@ -134,3 +134,17 @@ def mark_revised(pipe: Any, revisions: Sequence[tuple[Entry, int]]) -> None:
     """Record the new content hash and revision; in the transaction that queues the revisions."""
     if revisions:
         pipe.hset(names.SEEN_KEY, mapping={e.id: f"{e.content_hash} r{n}" for e, n in revisions})
+
+
+def known_undated(redis: Redis, source_name: str, urls: Sequence[str]) -> set[str]:
+    """Which of a sitemap's lastmod-less URLs the source listed before (so they are not new)."""
+    if not urls:
+        return set()
+    flags: Any = redis.smismember(names.sitemap_known_key(source_name), list(urls))
+    return {url for url, known in zip(urls, flags, strict=True) if known}
+
+
+def mark_undated_known(pipe: Any, source_name: str, urls: Sequence[str], chunk: int = 5000) -> None:
+    """Remember a sitemap's lastmod-less URLs, taken or not; in the poll's transaction."""
+    for start in range(0, len(urls), chunk):
+        pipe.sadd(names.sitemap_known_key(source_name), *urls[start : start + chunk])

@@ -8,9 +8,9 @@ from typing import Any
 
 from redis import Redis
 
-from classifiers import LABELS, OTHER
+from classifiers import CLASSIFIED_OK, CLASSIFIED_STATUSES, LABELS, OTHER
+from workers import budget, outage, queues, staging, state, streams
 from workers import constants as names
-from workers import outage, queues, staging, state, streams
 from workers.rediscodec import text
 from workers.settings import Settings
 
@@ -32,6 +32,7 @@ def collect(redis: Redis, settings: Settings) -> dict[str, Any]:
                 "url": feed.url,
                 "type": feed.type,  # feed, page or sitemap
                 "links": int(info["links"]) if info.get("links") else None,  # article links it showed last
+                "skipped": info.get("skipped", ""),  # links or child sitemaps it passed over, and why
                 "last_poll": info.get("last_poll", ""),
                 "last_result": info.get("last_result", "never polled"),
                 "last_error": info.get("last_error", ""),
@@ -73,7 +74,31 @@ def collect(redis: Redis, settings: Settings) -> dict[str, Any]:
         ],
         "scheduler_heartbeat": text(redis.get(names.SCHEDULER_HEARTBEAT_KEY) or b""),
         "outage_since": outage.outage_since(redis),  # None, or when our network outage was recognised
+        "classified": _classified(redis),
+        # the parses of the last hour that cost most, were refused or were stopped (workers.budget)
+        "costly_pages": budget.costliest(redis),
     }
+
+
+# How many of the newest stream entries ``status`` reads to count them by ``classified``: entries
+# carry their text, so this is bounded (a few MB at most), and recent entries are what an
+# operator asks about ("are we suddenly getting releases we cannot label?").
+CLASSIFIED_SAMPLE = 500
+
+
+def _classified(redis: Redis) -> dict[str, Any]:
+    """The newest entries by ``classified`` status, and the languages of those not labelled."""
+    rows: Any = redis.xrevrange(names.ITEMS_STREAM, count=CLASSIFIED_SAMPLE)
+    counts = dict.fromkeys(CLASSIFIED_STATUSES, 0)
+    languages: dict[str, int] = {}
+    for _id, raw in rows:
+        fields = {text(k): text(v) for k, v in raw.items()}
+        status = fields.get("classified") or CLASSIFIED_OK  # entries written before the field existed
+        counts[status] = counts.get(status, 0) + 1
+        if status != CLASSIFIED_OK:
+            lang = fields.get("lang") or "?"
+            languages[lang] = languages.get(lang, 0) + 1
+    return {"entries": len(rows), "by_status": counts, "unlabelled_languages": languages}
 
 
 def _streams(settings: Settings) -> list[str]:
@@ -109,6 +134,8 @@ def render(report: dict[str, Any]) -> str:
         )
         if f["last_error"]:
             lines.append(f"    last error: {f['last_error']}")
+        if f["skipped"]:
+            lines.append(f"    skipped: {f['skipped']}")
         if f["errors"] or f["outage"]:
             why = "network outage, not counted" if f["outage"] else f"backoff {_span(f['backoff'])}"
             lines.append(f"    next attempt: {_when(f['next_poll'])} ({why})")
@@ -128,6 +155,21 @@ def render(report: dict[str, Any]) -> str:
         lag = "?" if g["lag"] is None else g["lag"]
         line = f"group {g['name']} on {g['stream']}: {g['consumers']} consumer(s), {lag} unread, {g['pending']} pending"
         lines.append(line + (f"  WARNING: {g['warning']}" if g["warning"] else ""))
+    costly = report.get("costly_pages") or []
+    if costly:
+        top = costly[0]
+        lines.append(
+            f"costliest page of the last hour: {top['what']} ({top['feed'] or top['parser']}), "
+            f"{top['cpu']:.1f} s CPU, {top['outcome']}; {len(costly)} costly, refused or stopped (--json lists them)"
+        )
     heartbeat = report["scheduler_heartbeat"]
     lines.append(f"scheduler heartbeat: {_when(heartbeat) if heartbeat else 'none (scheduler not running)'}")
+    classified = report.get("classified")
+    if classified and classified["entries"]:
+        counts = ", ".join(f"{n} {status}" for status, n in classified["by_status"].items())
+        line = f"classified (newest {classified['entries']} entries): {counts}"
+        if classified["unlabelled_languages"]:
+            langs = ", ".join(f"{lang} {n}" for lang, n in sorted(classified["unlabelled_languages"].items()))
+            line += f"; not labelled, by language: {langs}"
+        lines.append(line)
     return "\n".join(lines)

@@ -93,6 +93,9 @@ def poll_feed(feed: dict[str, Any]) -> dict[str, Any]:
         fields["last_result"] = "not-modified"
     else:
         new = state.unseen(ctx.redis, found.entries)
+        if found.undated:  # a lastmod-less sitemap URL is new only if the source never listed it
+            known = state.known_undated(ctx.redis, config.name, [e.url for e in new])
+            new = [e for e in new if e.url not in known]
         if config.on_update == "emit":  # changed entries are re-emitted as revisions 1, 2, ...
             revised = state.changed(ctx.redis, found.entries)
         history = scheduling.merge_history(history, (e.published for e in found.entries))
@@ -108,6 +111,11 @@ def poll_feed(feed: dict[str, Any]) -> dict[str, Any]:
         )
         if found.links is not None:
             fields["links"] = found.links
+        fields["skipped"] = (
+            f"{len(found.rejected)}, e.g. {found.rejected[0][0]}: {found.rejected[0][1]}"
+            if found.rejected
+            else ""
+        )
         if config.type == "sitemap":
             fields["children"] = polling.encode_children(found.children)
     hint = scheduling.freshness_hint(response.headers, found.ttl, now, cap=ctx.settings.max_interval)
@@ -118,11 +126,15 @@ def poll_feed(feed: dict[str, Any]) -> dict[str, Any]:
     staging.stage(pipe, queued, now)
     state.mark_seen(pipe, new)
     state.mark_revised(pipe, revised)
+    state.mark_undated_known(pipe, config.name, found.undated)
     pipe.hset(names.feed_state_key(config.name), mapping={k: str(v) for k, v in fields.items()})
     pipe.hincrby(names.feed_state_key(config.name), "polls", 1)
     pipe.hincrby(names.feed_state_key(config.name), "items_seen", len(new))
     pipe.zadd(names.SCHEDULE_KEY, {config.name: next_at}, xx=True)
     pipe.execute()
+    if config.type != "feed":  # the feed parser logs its own dropped entries
+        for what, why in found.rejected[:5]:
+            log.warning("%s %s: skipped %s: %s", config.type, config.name, what, why)
     if queued:  # idle workers need not wait for the scheduler's next pass
         _top_up(ctx, f"feed {config.name}")
     metrics.polled(config.name, config.type, fields["last_result"], time.time() - now)
@@ -446,6 +458,8 @@ def _log_cost(ctx: WorkerContext, fetched: _Fetched, pending: Pending) -> None:
 
 
 def _stream_fields(done: _Done, prediction: Prediction, model_version: str) -> dict[str, str]:
+    from classifiers.language import stream_lang  # only the stream schema needs it
+
     entry, article = done.entry, done.article
     item_id, revision = streams.split_revision(entry.id)
     fields = {
@@ -462,7 +476,8 @@ def _stream_fields(done: _Done, prediction: Prediction, model_version: str) -> d
         "evidence": prediction.evidence,
         "text": article.text,
         "author": article.author,
-        "lang": article.lang,
+        "lang": stream_lang(article.lang, prediction.lang),
+        "classified": prediction.classified,
         "model": model_version,
     }
     if revision:  # only re-emitted changed entries carry it: 1, 2, ...

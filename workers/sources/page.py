@@ -41,9 +41,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from itertools import islice
+from typing import TypeAlias
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
-import lxml.html
 from lxml import etree
 from lxml.cssselect import CSSSelector, ExpressionError, SelectorError
 from tld import get_fld
@@ -84,7 +84,7 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-
 _WORD = re.compile(r"[^\W_]+(?:['\u2019.-][^\W_]+)*")
 _NOT_HEADLINE = re.compile(
     r"^(?:(?:read|learn|view|see|show|load|find out|discover|continue)\b.*\b(?:more|all|reading)\b"
-    r"|(?:more|all|older|newer|next|previous|prev|first|last|back)\b.{0,25}$|(?:page\s*)?\d+$)"
+    r"|(?:more|all|older|newer|next|previous|prev|first|last|back)\b(?:\W+\w+){0,2}\W*$|(?:page\s*)?\d+$)"
     r"|^.{0,4}(?:更多|下一頁|上一頁|下一页|上一页|詳情|详情|全文|首頁|首页|末頁|尾页|返回).{0,4}$",
     re.IGNORECASE,
 )
@@ -108,6 +108,9 @@ _NOT_PAGE = re.compile(
 _PRIVATE_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa", ".intranet")
 
 
+_El: TypeAlias = etree._Element
+
+
 @dataclass(frozen=True)
 class Link:
     url: str  # absolute URL as found (fragment dropped)
@@ -124,7 +127,7 @@ class Listing:
 
 @dataclass
 class _Anchor:
-    el: lxml.html.HtmlElement
+    el: _El
     url: str  # absolute, fragment dropped
     key: str  # canonical URL
     text: str
@@ -137,7 +140,7 @@ class _Anchor:
 class _Found:
     link: Link
     shape: str
-    item: lxml.html.HtmlElement
+    item: _El
     main: bool
 
 
@@ -160,17 +163,18 @@ def find_links(
         base = str(base_el.get("href")).strip()
     own_site = _site(urlsplit(base_url))
     self_key = _canonical(base_url)
-    memo: dict[lxml.html.HtmlElement, tuple[bool, bool, bool]] = {}
+    memo: dict[_El, tuple[bool, bool, bool]] = {}
     if selector is not None:
         try:
-            picked = CSSSelector(selector)(root)
+            picked = CSSSelector(selector, translator="html")(root)
         except (SelectorError, ExpressionError, etree.XPathError) as exc:
             raise SourceParseError(base_url, f"invalid CSS selector {selector!r}: {exc}") from exc
-        chosen: Iterable[lxml.html.HtmlElement] = _selected(picked)
+        chosen: Iterable[_El] = _selected(picked)
     else:
         chosen = root.iter("a")
     refused: list[tuple[str, str]] = []
     by_key: dict[str, list[_Anchor]] = {}
+    resolved: dict[str, tuple[str, str, str]] = {}
     for a in islice(chosen, MAX_ANCHORS):
         href = (a.get("href") or "").strip()
         if not href or href.startswith("#"):
@@ -182,10 +186,12 @@ def find_links(
             if chrome or rel & {"tag", "category", "next", "prev", "previous"}:
                 continue
         text, heading = _anchor_text(a)
-        parts = urlsplit(absolute_url(href, base))
-        url = urlunsplit((*parts[:4], ""))
-        reason = _refusal(parts, own_site, offsite_ok=selector is not None)
-        key = _canonical(url) if not reason else ""
+        if (hit := resolved.get(href)) is None:  # cards link one URL three times: work it out once
+            parts = urlsplit(absolute_url(href, base))
+            url = urlunsplit((*parts[:4], ""))
+            reason = _refusal(parts.scheme.lower(), parts.netloc, own_site, selector is not None)
+            hit = resolved[href] = (url, reason, "" if reason else _canonical(url))
+        url, reason, key = hit
         if not key:
             if _headline(text) and len(refused) < MAX_REFUSED:
                 refused.append((url, reason or "not a valid http(s) URL"))
@@ -210,22 +216,26 @@ def find_links(
         link = Link(best.url, title[:MAX_TITLE], published)
         found.append(_Found(link, _shape(best.url), item, any(x.main for x in anchors)))
     if selector is None:
-        found = _listing(found)
+        found = _listing(found, base_url)
     links = tuple(f.link for f in found[:max_links])
     return Listing(links, int(root.xpath("count(//a[@href])")), tuple(refused))
 
 
-def _listing(found: list[_Found]) -> list[_Found]:
+def _listing(found: list[_Found], base_url: str) -> list[_Found]:
     """The headline links of the listing itself: its dominant URL shape, plus its siblings."""
     if any(f.main for f in found):
         found = [f for f in found if f.main]
+    # A dated link counts double (releases carry dates, quick links do not), and so does a
+    # link under the listing's own section (/news/ lists /news/..., not /events/...).
+    section = _section(base_url, leaf=True)
     score: dict[str, int] = {}
     for f in found:
-        score[f.shape] = score.get(f.shape, 0) + (2 if f.link.published else 1)
+        bonus = bool(f.link.published) + bool(section and _section(f.link.url, leaf=False) == section)
+        score[f.shape] = score.get(f.shape, 0) + 1 + bonus
     dominant = max(score, key=lambda s: score[s], default="")  # ties: first seen wins
     # A card or row in the same grid/table/list as the listing's own items is one of them,
     # even when its URL differs (a release served as PDF, a story filed in another section).
-    parents: dict[lxml.html.HtmlElement, int] = {}
+    parents: dict[_El, int] = {}
     for f in found:
         if f.shape == dominant and (parent := f.item.getparent()) is not None:
             parents[parent] = parents.get(parent, 0) + 1
@@ -237,7 +247,7 @@ def _listing(found: list[_Found]) -> list[_Found]:
     ]
 
 
-def _parse(html: bytes, source: str) -> lxml.html.HtmlElement:
+def _parse(html: bytes, source: str) -> _El:
     """HTML bytes to a tree; undeclared UTF-8 is read as UTF-8 (libxml2 would assume Latin-1)."""
     head = html[:4096].lstrip(b"\xef\xbb\xbf")
     reason = ""
@@ -260,9 +270,10 @@ def _parse(html: bytes, source: str) -> lxml.html.HtmlElement:
             encoding = "utf-8"
         except UnicodeDecodeError:
             pass
-    parser = lxml.html.HTMLParser(huge_tree=False, encoding=encoding, remove_comments=True)
+    # etree's HTMLParser is lxml.html's without the Python class lookup run for every element
+    parser = etree.HTMLParser(huge_tree=False, encoding=encoding, remove_comments=True)
     try:
-        root = lxml.html.document_fromstring(html, parser=parser)
+        root = etree.fromstring(html, parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise SourceParseError(source, f"not an HTML page ({exc})") from exc
     if root is None or root.find("body") is None:
@@ -270,7 +281,7 @@ def _parse(html: bytes, source: str) -> lxml.html.HtmlElement:
     return root
 
 
-def _context(el: lxml.html.HtmlElement, memo: dict) -> tuple[bool, bool, bool]:
+def _context(el: _El, memo: dict) -> tuple[bool, bool, bool]:
     """(in chrome, in <main>, in sectioning content) of an element; ancestors judged once."""
     chain = []
     node = el
@@ -310,14 +321,14 @@ def _chrome_names(names: str, sectioned: bool) -> bool:
     return False
 
 
-def _anchor_text(a: lxml.html.HtmlElement) -> tuple[str, bool]:
+def _anchor_text(a: _El) -> tuple[str, bool]:
     """An anchor's label: a wrapped heading's text, else its own text, else aria-label/title."""
     inner = next(a.iter(*_HEADINGS), None)
     if inner is not None:
-        return _norm(inner.text_content()), True
-    text = _norm(a.text_content()) or _norm(a.get("aria-label") or a.get("title") or "")
+        return _text(inner), True
+    text = _text(a) or _norm(a.get("aria-label") or a.get("title") or "")
     if next(a.iter("div", "p"), None) is not None:  # a whole card in one anchor: title, date, teaser
-        blocks = [_norm(b.text_content()) for b in a.iter("div", "p", "span", "strong") if not len(b)]
+        blocks = [_text(b) for b in a.iter("div", "p", "span", "strong") if not len(b)]
         text = next((t for t in blocks if _headline(t)), text)
     parent = a.getparent()
     near = [parent, parent.getparent() if parent is not None else None]
@@ -328,27 +339,34 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
+def _text(el: _El) -> str:
+    return " ".join("".join(el.itertext()).split())
+
+
+@lru_cache(maxsize=8192)
 def _headline(text: str) -> bool:
     if not text or _NOT_HEADLINE.search(text):
         return False
     text = _DATE.sub(" ", text)
-    words = [w for w in _WORD.findall(_CJK.sub(" ", text)) if not w.isdigit()]
-    return len(words) + len(_CJK.findall(text)) / 2 >= 3
+    cjk = 0 if text.isascii() else len(_CJK.findall(text))
+    words = [w for w in _WORD.findall(_CJK.sub(" ", text) if cjk else text) if not w.isdigit()]
+    return len(words) + cjk / 2 >= 3
 
 
-def _refusal(parts: SplitResult, own_site: str, *, offsite_ok: bool) -> str:
+@lru_cache(maxsize=4096)
+def _refusal(scheme: str, netloc: str, own_site: str, offsite_ok: bool) -> str:
     """Why a link may not be followed from this listing, or "" when it may."""
-    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower().rstrip(".")
     if scheme not in ("http", "https"):
         return f"not http(s) ({scheme or 'no scheme'})"
+    parts = urlsplit(f"{scheme}://{netloc}/")
+    host = (parts.hostname or "").rstrip(".")
     if not host:
         return "no host"
     try:
-        site = _site(parts)
+        if _site(parts) == own_site:
+            return ""
     except ValueError:
         return "invalid port"
-    if site == own_site:
-        return ""
     try:
         if not ipaddress.ip_address(host.strip("[]")).is_global:
             return f"private address ({host})"
@@ -380,9 +398,9 @@ def _canonical(url: str) -> str:
         return ""
 
 
-def _selected(picked: list[lxml.html.HtmlElement]) -> Iterable[lxml.html.HtmlElement]:
+def _selected(picked: list[_El]) -> Iterable[_El]:
     """Anchors a selector picks, or the anchors inside what it picks, once each, in page order."""
-    seen: set[lxml.html.HtmlElement] = set()
+    seen: set[_El] = set()
     for el in picked:
         for a in [el] if el.tag == "a" else el.iter("a"):
             if a not in seen:
@@ -390,9 +408,9 @@ def _selected(picked: list[lxml.html.HtmlElement]) -> Iterable[lxml.html.HtmlEle
                 yield a
 
 
-def _owners(by_key: dict[str, list[_Anchor]]) -> dict[lxml.html.HtmlElement, set[str]]:
+def _owners(by_key: dict[str, list[_Anchor]]) -> dict[_El, set[str]]:
     """For elements a few levels above article-like anchors: which of their URLs each one holds."""
-    owners: dict[lxml.html.HtmlElement, set[str]] = {}
+    owners: dict[_El, set[str]] = {}
     for key, anchors in by_key.items():
         for anchor in anchors:
             if not anchor.claims:
@@ -406,7 +424,7 @@ def _owners(by_key: dict[str, list[_Anchor]]) -> dict[lxml.html.HtmlElement, set
     return owners
 
 
-def _item(el: lxml.html.HtmlElement, owners: dict) -> lxml.html.HtmlElement:
+def _item(el: _El, owners: dict) -> _El:
     """The link's card/row/list item: the highest near ancestor that holds no other content URL."""
     node = el
     for _ in range(ITEM_CLIMB):
@@ -423,27 +441,25 @@ def _title(anchors: list[_Anchor], owners: dict) -> tuple[str, _Anchor]:
         for anchor in anchors:
             if (anchor.heading or not wanted) and _headline(anchor.text):
                 return anchor.text, anchor
-    for anchor in anchors:
-        heading = next(_item(anchor.el, owners).iter(*_HEADINGS), None)
-        if heading is not None and _headline(text := _norm(heading.text_content())):
-            return text, anchor
+    for anchor in anchors:  # "Read more" or an image: the card's own unlinked heading names it
+        heading = next(_item(anchor.el, owners).iter(*_HEADINGS), None) if anchor.claims else None
+        if heading is not None and heading.find(".//a") is None and _headline(t := _text(heading)):
+            return t, anchor
     return "", anchors[0]
 
 
-def _date_in(item: lxml.html.HtmlElement, title: str, lang: str) -> str:
+def _date_in(item: _El, title: str, lang: str) -> str:
     for el in item.iter("time", "meta"):
         if el.tag == "meta" and "date" not in (el.get("itemprop") or el.get("property") or "").lower():
             continue
-        found = _iso(el.get("datetime") or el.get("content") or "") or _text_date(
-            _norm(el.text_content()), lang
-        )
+        found = _iso(el.get("datetime") or el.get("content") or "") or _text_date(_text(el), lang)
         if found:
             return found
-    text = _norm(item.text_content())[:2000].replace(title, " ", 1)
+    text = _text(item)[:2000].replace(title, " ", 1)
     found = _text_date(text, lang)
     before = item.getprevious()
     if not found and before is not None and before.find(".//a") is None and before.tag != "a":
-        found = _text_date(_norm(before.text_content())[:80], lang)
+        found = _text_date(_text(before)[:80], lang)
     return found
 
 
@@ -506,3 +522,12 @@ def _shape(url: str) -> str:
         literal = literal and shape[-1] == "lang"
     keys = sorted({p.split("=")[0] for p in parts.query.split("&") if p and not p.startswith("utm_")})
     return f"{len(segs)}/{'/'.join(shape)}?{'&'.join(keys)}"
+
+
+def _section(url: str, *, leaf: bool) -> str:
+    """The first named path segment ("news" in /en/news/2025/x), the leaf counted or not."""
+    segs = [s.lower() for s in urlsplit(url).path.split("/") if s]
+    for i, seg in enumerate(segs if leaf else segs[:-1]):
+        if not (seg.isdigit() or (i == 0 and _LANG_SEGMENT.match(seg))):
+            return seg
+    return ""

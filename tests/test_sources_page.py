@@ -1,0 +1,367 @@
+"""Listing pages: find_links on newsroom layouts seen on real sites, overrides, and bad input.
+
+The fixtures under tests/resources/newsrooms/ are whole pages (header nav, cookie banner,
+sidebar, pager, footer); each test names the exact releases a reader sees on that page.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from workers.errors import PressroomError, SourceParseError
+from workers.sources.page import MAX_ANCHORS, Link, find_links
+
+PAGES = Path(__file__).parent / "resources" / "newsrooms"
+
+
+def page(name: str) -> bytes:
+    return (PAGES / name).read_bytes()
+
+
+def triples(links: tuple[Link, ...]) -> list[tuple[str, str, str]]:
+    return [(x.url, x.title, x.published) for x in links]
+
+
+def test_university_card_grid() -> None:
+    listing = find_links(page("university_cards.html"), "https://www.hillcrest.edu/news/")
+    base = "https://www.hillcrest.edu/news/2025"
+    assert triples(listing.links) == [
+        (
+            f"{base}/03/quantum-sensor-team-wins-national-innovation-award",
+            "Quantum sensor team wins national innovation award",
+            "2025-03-12",
+        ),
+        (
+            f"{base}/03/hillcrest-and-harbour-hospital-sign-mou-on-ai-diagnostics",
+            "Hillcrest and Harbour Hospital sign MoU on AI diagnostics",
+            "2025-03-10T01:30:00Z",  # <time datetime> with +08:00, as UTC
+        ),
+        (
+            # the bare host is the same site as www.
+            "https://hillcrest.edu/news/2025/03/students-build-low-cost-water-filter-for-rural-schools",
+            "Students build low-cost water filter for rural schools",
+            "2025-03-07",
+        ),
+        (
+            f"{base}/03/new-scholarship-fund-for-first-generation-students",
+            "HK$50 million scholarship fund for first-generation students",
+            "2025-03-03",
+        ),
+        (
+            f"{base}/02/hillcrest-climbs-to-41st-in-world-university-rankings",
+            "Hillcrest climbs to 41st in world university rankings",
+            "2025-02-26",
+        ),
+        (
+            f"{base}/02/hillcrest-opens-new-centre-for-climate-resilience",
+            "Hillcrest opens new centre for climate resilience",
+            "2025-02-20",
+        ),
+    ]
+    assert listing.anchors == page("university_cards.html").count(b"<a ")
+    assert listing.refused == ()  # mailto/tel and social icons are not headlines
+
+
+def test_government_press_release_table() -> None:
+    base_url = "https://www.tid.example.gov.hk/en/press_releases/index.html"
+    listing = find_links(page("government_table.html"), base_url)
+    base = "https://www.tid.example.gov.hk/en/press_releases/2025"
+    assert triples(listing.links) == [
+        (f"{base}/pr20250314.html", "Hong Kong and Peru sign Free Trade Agreement on services", "2025-03-14"),
+        (f"{base}/pr20250311.html", "Director-General of Trade and Industry visits Jakarta", "2025-03-11"),
+        (
+            f"{base}/pr20250305.pdf",
+            "Funding scheme for export marketing extended to 2027 (PDF)",
+            "2025-03-05",
+        ),
+        (f"{base}/pr20250303.html", "Consultation on textile trader registration launched", "2025-03-03"),
+        (f"{base}/pr20250228.html", "Trade figures for January 2025 released", "2025-02-28"),
+        (f"{base}/pr20250220.html", "Certificates of origin go fully electronic from April", "2025-02-20"),
+        (f"{base}/pr20250204.html", "SME Export Marketing Fund approves 1,200 applications", "2025-02-04"),
+    ]
+    assert listing.refused == (
+        ("https://www.info.gov.hk/gia/general/today.htm", "off-site (www.info.gov.hk)"),
+    )
+
+
+def test_plain_list_with_date_spans() -> None:
+    base_url = "https://www.harbourpark.example.com/en/media/press-releases"
+    listing = find_links(page("plain_list.html"), base_url)
+    assert triples(listing.links) == [
+        (
+            f"{base_url}/harbour-science-park-welcomes-30-new-startups-to-incubation-programme",
+            "Harbour Science Park welcomes 30 new start-ups to incubation programme",
+            "2025-03-13",
+        ),
+        (
+            f"{base_url}/robotics-catalyst-fund-invests-hk-80-million-in-six-companies",
+            "Robotics Catalyst Fund invests HK$80 million in six companies",
+            "2025-03-06",
+        ),
+        (
+            f"{base_url}/park-tenants-win-five-gold-medals-at-geneva-inventions-show",
+            "Park tenants win five gold medals at Geneva inventions show",
+            "2025-02-27",
+        ),
+        (f"{base_url}/green-lab-building-topping-out", "Green Lab Building tops out", "2025-02-18"),
+        (
+            f"{base_url}/hsp-and-seoul-tech-hub-agree-to-exchange-startups",
+            "HSP and Seoul Tech Hub agree to exchange start-ups",
+            "2025-02-04",
+        ),
+        (
+            f"{base_url}/statement-on-the-01-21-2025-board-meeting",
+            "Statement on the board meeting of 21 January",
+            "2025-01-21",
+        ),
+        # lang="en-US": 01/09/2025 is January 9
+        (
+            f"{base_url}/new-year-message-from-the-chairman",
+            "New year message from the Chairman",
+            "2025-01-09",
+        ),
+    ]
+    refused = dict(listing.refused)
+    assert refused == {
+        "https://www.scmp.example.net/business/article/3301234/hong-kong-science-park-tenants-geneva": (
+            "off-site (www.scmp.example.net)"
+        )
+    }
+
+
+def test_cms_category_page_with_featured_chips_load_more_and_event_sidebar() -> None:
+    listing = find_links(page("cms_category.html"), "https://kii.example.org/category/press-releases/")
+    base = "https://kii.example.org/2025"
+    assert triples(listing.links) == [
+        (
+            f"{base}/03/14/kii-receives-hk200-million-grant-for-ai-in-healthcare/",
+            "KII receives HK$200 million grant for AI in healthcare",
+            "2025-03-14",
+        ),
+        (
+            f"{base}/03/11/kii-spin-off-raises-series-a/",
+            "KII spin-off Lumen Robotics raises US$12 million Series A",
+            "2025-03-11T02:00:00Z",
+        ),
+        (
+            f"{base}/03/05/kii-and-pearl-delta-university-sign-memorandum-of-understanding/",
+            "KII and Pearl Delta University sign memorandum of understanding",
+            "2025-03-05T07:30:00Z",
+        ),
+        (
+            f"{base}/02/25/professor-ada-wong-elected-fellow-of-the-royal-society/",
+            "Professor Ada Wong elected Fellow of the Royal Society",
+            "2025-02-25T01:00:00Z",
+        ),
+        (
+            f"{base}/02/18/secretary-for-innovation-visits-kii-laboratories/",
+            "Secretary for Innovation visits KII laboratories",
+            "2025-02-18T03:45:00Z",
+        ),
+    ]
+    urls = " ".join(x.url for x in listing.links)
+    assert "/events/" not in urls and "women-in-robotics" not in urls  # sidebar and "what's on"
+    assert "/category/" not in urls and "/tag/" not in urls and "/page/" not in urls
+
+
+def test_chinese_big5_listing() -> None:
+    base_url = "https://www.citystate.example.edu.hk/zh-hk/news/press-releases"
+    body = page("chinese_big5.html")
+    with pytest.raises(UnicodeDecodeError):
+        body.decode("utf-8")  # really Big5 bytes, declared only in <meta charset>
+    listing = find_links(body, base_url)
+    assert triples(listing.links) == [
+        (f"{base_url}/20250312-battery", "城邦大學研究團隊研發新型固態電池材料", "2025-03-12"),
+        (f"{base_url}/20250307-hospital-ai", "城邦大學與本地醫院合作推出人工智能診斷平台", "2025-03-07"),
+        (f"{base_url}/20250228-inauguration", "新任校長就職典禮", "2025-02-28"),
+        (f"{base_url}/20250214-ranking", "城邦大學在亞洲大學排名上升至第十二位", "2025-02-14"),
+        (f"{base_url}/20250120-scholarship", "校友捐款一億港元設立獎學金", "2025-01-20"),
+    ]
+
+
+def test_selector_overrides_the_heuristics() -> None:
+    body = page("cms_category.html")
+    listing = find_links(
+        body, "https://kii.example.org/category/press-releases/", selector="div.sidebar-main li"
+    )
+    assert [x.url.rsplit("/", 2)[1] for x in listing.links] == [
+        "ai-in-medicine-symposium-2025",
+        "startup-pitch-night-spring-edition",
+        "women-in-robotics-breakfast-talk",
+        "research-breakthroughs",  # (the listing's own address is never one of its links)
+    ]
+    assert listing.links[0].published == "2025-03-28T01:00:00Z"
+    # anchors selected directly, with a short title kept as it is
+    chips = find_links(body, "https://kii.example.org/category/press-releases/", selector="a.chip")
+    assert [x.title for x in chips.links] == [
+        "Funding",
+        "Partnerships",
+        "People and Awards",
+        "Events and Visits",
+    ]
+
+
+def test_selector_with_include_and_exclude() -> None:
+    body = page("cms_category.html")
+    base_url = "https://kii.example.org/category/press-releases/"
+    listing = find_links(
+        body,
+        base_url,
+        selector="div.sidebar-main",
+        include=re.compile("/events/"),
+        exclude=re.compile("pitch"),
+    )
+    assert [x.title for x in listing.links] == ["AI in Medicine Symposium 2025"]
+
+
+def test_include_and_exclude_narrow_automatic_detection() -> None:
+    body = page("government_table.html")
+    base_url = "https://www.tid.example.gov.hk/en/press_releases/index.html"
+    pdfs = find_links(body, base_url, include=re.compile(r"\.pdf$"))
+    assert [x.url for x in pdfs.links] == [
+        "https://www.tid.example.gov.hk/en/press_releases/2025/pr20250305.pdf"
+    ]
+    pages = find_links(body, base_url, exclude=re.compile(r"\.pdf$|pr2025022"))
+    assert [x.url.rsplit("/", 1)[1] for x in pages.links] == [
+        "pr20250314.html",
+        "pr20250311.html",
+        "pr20250303.html",
+        "pr20250204.html",
+    ]
+
+
+def test_invalid_selector_is_a_source_error() -> None:
+    with pytest.raises(SourceParseError) as err:
+        find_links(page("plain_list.html"), "https://www.harbourpark.example.com/", selector="ul[[li")
+    assert "invalid CSS selector" in str(err.value) and "harbourpark" in str(err.value)
+    assert isinstance(err.value, PressroomError)
+
+
+def card(href: str, title: str) -> str:
+    return f'<article class="card"><h3><a href="{href}">{title}</a></h3><time datetime="2025-03-01">1 March</time></article>'
+
+
+def test_page_whose_links_all_go_off_site_or_to_private_addresses() -> None:
+    cards = [
+        card(
+            "https://other-university.example.net/news/2025/joint-lab-opens",
+            "Joint laboratory opens its doors",
+        ),
+        card("http://10.0.0.8/news/2025/internal-memo", "Internal memo on campus parking"),
+        card("http://localhost:8080/news/2025/staging-copy", "Staging copy of the annual report"),
+        card("http://[fd00::1]/news/2025/ipv6-story", "A story on a private IPv6 address"),
+        card("javascript:openStory(4)", "Story opened by a script link"),
+        card("https://intranet.corp/news/2025/x", "Intranet story that nobody outside sees"),
+    ]
+    html = f"<html><body><main>{''.join(cards)}</main></body></html>".encode()
+    listing = find_links(html, "https://www.example.edu/news/")
+    assert listing.links == ()
+    assert listing.anchors == 6
+    reasons = dict(listing.refused)
+    assert reasons == {
+        "https://other-university.example.net/news/2025/joint-lab-opens": "off-site (other-university.example.net)",
+        "http://10.0.0.8/news/2025/internal-memo": "private address (10.0.0.8)",
+        "http://localhost:8080/news/2025/staging-copy": "private-looking host (localhost)",
+        "http://[fd00::1]/news/2025/ipv6-story": "private address (fd00::1)",
+        "javascript:openStory(4)": "not http(s) (javascript)",
+        "https://intranet.corp/news/2025/x": "off-site (intranet.corp)",
+    }
+
+
+def test_subdomains_are_the_same_site_and_ip_hosts_must_match_port() -> None:
+    html = (
+        b"<html><body><ul>"
+        b"<li><a href='https://news.example.edu/stories/2025/first-story'>First story of the spring term</a></li>"
+        b"<li><a href='https://example.edu/stories/2025/second-story'>Second story of the spring term</a></li>"
+        b"</ul></body></html>"
+    )
+    listing = find_links(html, "https://www.example.edu/stories/")
+    assert [x.url for x in listing.links] == [
+        "https://news.example.edu/stories/2025/first-story",
+        "https://example.edu/stories/2025/second-story",
+    ]
+    local = (
+        b"<html><body><ul>"
+        b"<li><a href='/stories/2025/a'>First story of the spring term</a></li>"
+        b"<li><a href='http://127.0.0.1:9999/stories/2025/b'>Second story of the spring term</a></li>"
+        b"</ul></body></html>"
+    )
+    listing = find_links(local, "http://127.0.0.1:8000/stories/")
+    assert [x.url for x in listing.links] == ["http://127.0.0.1:8000/stories/2025/a"]
+    assert listing.refused == (("http://127.0.0.1:9999/stories/2025/b", "private address (127.0.0.1)"),)
+
+
+def test_page_with_100000_links_is_capped() -> None:
+    rows = "".join(
+        f'<li><a href="/news/item-{i}">Press release number {i} of the year</a></li>' for i in range(100_000)
+    )
+    html = f"<html><body><main><ul>{rows}</ul></main></body></html>".encode()
+    listing = find_links(html, "https://example.org/news/", max_links=500)
+    assert listing.anchors == 100_000
+    assert len(listing.links) == 500
+    assert listing.links[-1].url == "https://example.org/news/item-499"
+    everything = find_links(html, "https://example.org/news/", max_links=10**6)
+    assert len(everything.links) == MAX_ANCHORS  # only the first MAX_ANCHORS anchors are read
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"", "empty body"),
+        (b"   \n", "empty body"),
+        (b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj", "a PDF"),
+        (b'{"news": [{"url": "/a"}]}', "no HTML markup"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary data"),
+        (b'<?xml version="1.0"?>\n<rss version="2.0"><channel></channel></rss>', "<rss>"),
+        (b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>', "<urlset>"),
+    ],
+)
+def test_non_html_bytes_raise_source_parse_error(body: bytes, reason: str) -> None:
+    with pytest.raises(SourceParseError) as err:
+        find_links(body, "https://example.org/news/")
+    assert reason in str(err.value) and "https://example.org/news/" in str(err.value)
+
+
+def test_undeclared_utf8_and_read_more_layout_and_dates_from_text_and_url() -> None:
+    # No charset anywhere; titles are in unlinked headings; the links say "Read more"/"閱讀更多".
+    html = """<html lang="zh-Hant-TW"><body><header><a href="/">首頁</a></header><main>
+      <div class="item"><h3>資訊局公布人工智慧發展計畫</h3><p>114年3月12日</p><a href="/news/a1">閱讀更多</a></div>
+      <div class="item"><h3>Minister opens the new data centre</h3><a href="/news/a2">Read more</a></div>
+      <div class="item"><h3>Bureau releases annual statistics report</h3><span>5.2.2025</span><a href="/news/2025/02/01/a3">Read more</a></div>
+      <div class="item"><h3>Public consultation on open data closes</h3><a href="/news/2025/01/20/a4">Read more</a></div>
+    </main></body></html>""".encode()
+    listing = find_links(html, "https://www.bureau.example.tw/news/")
+    assert triples(listing.links) == [
+        ("https://www.bureau.example.tw/news/a1", "資訊局公布人工智慧發展計畫", "2025-03-12"),  # ROC year 114
+        ("https://www.bureau.example.tw/news/a2", "Minister opens the new data centre", ""),
+        (
+            "https://www.bureau.example.tw/news/2025/02/01/a3",
+            "Bureau releases annual statistics report",
+            "2025-02-05",
+        ),
+        (
+            "https://www.bureau.example.tw/news/2025/01/20/a4",
+            "Public consultation on open data closes",
+            "2025-01-20",
+        ),
+    ]
+
+
+def test_whole_card_anchor_base_href_fragments_and_title_cap() -> None:
+    long_title = "Annual report " + "and more words " * 60
+    html = f"""<html><head><base href="https://cdn.example.com/site/"></head><body>
+      <div class="grid">
+        <a class="tile" href="news/one#top"><div class="tile-title">Council approves the new budget plan</div>
+           <div class="tile-date">Mar 3, 2025</div><p>The budget of this year focuses on housing, health and schools.</p></a>
+        <a class="tile" href="news/two"><div class="tile-title">{long_title}</div><div>3 Feb 2025</div></a>
+      </div></body></html>""".encode()
+    listing = find_links(html, "https://www.example.com/site/news")
+    assert [(x.url, x.published) for x in listing.links] == [
+        ("https://cdn.example.com/site/news/one", "2025-03-03"),
+        ("https://cdn.example.com/site/news/two", "2025-02-03"),
+    ]
+    assert listing.links[0].title == "Council approves the new budget plan"
+    assert len(listing.links[1].title) == 500 and listing.links[1].title.startswith("Annual report and more")
