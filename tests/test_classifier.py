@@ -1,4 +1,5 @@
-"""Unit tests for the classifier: determinism, evidence, multi-label, persistence safety."""
+"""Unit tests for the classifier: determinism, evidence, multi-label, persistence safety, languages."""
+# ruff: noqa: RUF001  (Chinese punctuation is meant)
 
 from __future__ import annotations
 
@@ -10,7 +11,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from classifiers import ALL_LABELS, DEFAULT_MODEL_PATH, OTHER, Document, load_classifier
+from classifiers import (
+    ALL_LABELS,
+    CLASSIFIED_OK,
+    DEFAULT_MODEL_PATH,
+    OTHER,
+    TOO_SHORT,
+    UNSUPPORTED_LANGUAGE,
+    Document,
+    load_classifier,
+)
 from classifiers.features import CUES, analyze, compile_cues, fired_cues
 from classifiers.model import PressReleaseClassifier, SegmentModel
 from classifiers.persist import load_model, save_model
@@ -82,9 +92,148 @@ def test_boilerplate_ranking_does_not_take_over(trained: PressReleaseClassifier)
     assert pred.evidence
 
 
-def test_empty_document_is_other(trained: PressReleaseClassifier) -> None:
+def test_empty_document_gets_no_confident_label(trained: PressReleaseClassifier) -> None:
     pred = trained.predict([Document("", "")])[0]
-    assert pred.label == OTHER and pred.scores[OTHER] == 1.0
+    assert (pred.label, pred.labels, pred.classified) == (OTHER, (OTHER,), TOO_SHORT)
+    assert set(pred.scores.values()) == {0.0} and pred.evidence == ""
+
+
+def test_too_little_text_gets_no_confident_label(trained: PressReleaseClassifier) -> None:
+    short = [Document("Fund launched", "Details soon."), Document("基金", "設立基金。")]
+    for pred in trained.predict(short):
+        assert pred.classified == TOO_SHORT and pred.label == OTHER and set(pred.scores.values()) == {0.0}
+    enough = trained.predict([Document("Start-up raises $20 million Series B", "The round was led by X.")])[0]
+    assert enough.classified == CLASSIFIED_OK and enough.label == "fund"
+
+
+UNSUPPORTED = {
+    "fr": Document(
+        "Deux universités signent un accord de coopération",
+        "Les deux universités ont signé mardi un protocole d'accord pour développer des programmes de recherche "
+        "communs. Selon le président, cette coopération permettra aux étudiants de suivre une partie de leur "
+        "formation dans l'autre établissement.",
+    ),
+    "de": Document(
+        "Universität erhält Millionenförderung",
+        "Die Universität hat eine Förderung von fünf Millionen Euro für ein neues Forschungszentrum erhalten. "
+        "Das Zentrum wird mit der Industrie zusammenarbeiten und ist ab dem nächsten Jahr geöffnet.",
+    ),
+    "es": Document(
+        "La universidad firma un acuerdo con el hospital",
+        "La universidad y el hospital firmaron un acuerdo de colaboración para la formación de los estudiantes "
+        "de medicina, que también incluye proyectos de investigación conjuntos.",
+    ),
+    "ar": Document(
+        "توقيع مذكرة تفاهم بين جامعتين",
+        "وقعت الجامعتان مذكرة تفاهم للتعاون في مجال البحث العلمي وتبادل الطلاب والأساتذة خلال السنوات الخمس المقبلة.",
+    ),
+    "ru": Document(
+        "Университет подписал соглашение",
+        "Университет и больница подписали соглашение о сотрудничестве в области медицинских исследований.",
+    ),
+    "ja": Document(
+        "大学が病院と連携協定を締結",
+        "大学と地域の病院は、臨床研究と人材育成で協力するための連携協定を締結しました。",
+    ),
+}
+
+
+@pytest.mark.parametrize("code", sorted(UNSUPPORTED))
+def test_unsupported_language_gets_no_confident_label(trained: PressReleaseClassifier, code: str) -> None:
+    pred = trained.predict([UNSUPPORTED[code]])[0]
+    assert (pred.lang, pred.classified, pred.label) == (code, UNSUPPORTED_LANGUAGE, OTHER)
+    assert set(pred.scores.values()) == {0.0} and pred.evidence == ""
+
+
+def test_language_detection() -> None:
+    from classifiers.language import detect
+
+    assert detect(MOU.title, MOU.text).code == "en"
+    assert detect("", ZH_MOU_HANT.text).code == "zh-Hant"
+    assert detect("", ZH_FUND_HANS.text).code == "zh-Hans"
+    assert detect("", "中文大學").code == "zh"  # no script-specific character
+    assert detect("", "12345 !!! ---").code == "und"
+    # mixed pages: the language carrying most of the content
+    summary = "科大與醫院簽署合作備忘錄。"
+    assert detect(MOU.title, summary + "\n\n" + MOU.text).code == "en"
+    assert (
+        detect(ZH_MOU_HANT.title, ZH_MOU_HANT.text + "\n\nHKUST signs MoU with hospital.").code == "zh-Hant"
+    )
+
+
+ZH_MOU_HANT = Document(
+    "香港科技大學與應用科技研究院簽署合作備忘錄",
+    "香港科技大學與香港應用科技研究院今日簽署合作備忘錄，雙方將在人工智能及微電子領域展開研究合作。"
+    "根據備忘錄，兩間機構將成立聯合實驗室，並互派研究人員。",
+)
+ZH_FUND_HANT = Document(
+    "數碼港宣布推出一億元創新基金",
+    "數碼港今日宣布推出一億元創新基金，以配對形式投資本地初創企業，每間企業最多可獲一千萬元。首輪申請下月開始。",
+)
+ZH_FUND_HANS = Document(
+    "初创企业完成数亿元C轮融资",
+    "一家工业机器人初创企业宣布完成数亿元人民币C轮融资，由一家产业基金领投。本轮融资将用于新产品研发。",
+)
+
+
+def test_chinese_releases_are_labelled(trained: PressReleaseClassifier) -> None:
+    """The issue's two examples: no longer `other` with identical scores."""
+    mou, fund, fund_hans = trained.predict([ZH_MOU_HANT, ZH_FUND_HANT, ZH_FUND_HANS])
+    assert (mou.label, mou.lang, mou.classified) == ("mou", "zh-Hant", CLASSIFIED_OK)
+    assert (fund.label, fund.lang) == ("fund", "zh-Hant")
+    assert (fund_hans.label, fund_hans.lang) == ("fund", "zh-Hans")
+    assert mou.scores != fund.scores
+    assert "備忘錄" in mou.evidence and "基金" in fund.evidence
+
+
+def test_traditional_and_simplified_share_features() -> None:
+    from classifiers.language import fold
+
+    assert analyze("簽署合作備忘錄") == analyze("签署合作备忘录")
+    assert fold("ＭｏＵ２０２５") == "MoU2025"
+    assert fold("plain ascii") == "plain ascii"
+    units = analyze("兩校簽署備忘錄")
+    assert "签 署" in units and "备 忘" in units  # character bigrams, folded to Simplified
+
+
+def test_chinese_sentences_and_zones() -> None:
+    text = (
+        "香港，2025年6月26日 /美通社/ -- 科大今日與醫院簽署合作備忘錄，雙方將合作研究。校長表示：「這是重要一步！」"
+        "雙方亦會互派人員？\n\n兩校將每年舉行研討會。\n\n關於香港科技大學\n科大在排名中位列第四十。"
+    )
+    segs = segment("科大與醫院簽署備忘錄", text)
+    assert [s.zone for s in segs] == ["title", "lead", "lead", "early", "early", "boilerplate", "boilerplate"]
+    assert segs[1].text == "科大今日與醫院簽署合作備忘錄，雙方將合作研究。"  # the dateline is gone
+    assert segs[2].text == "校長表示：「這是重要一步！」"
+    assert split_sentences("第一句。第二句！第三句？") == ["第一句。", "第二句！", "第三句？"]
+
+
+def test_mixed_page_is_labelled_by_its_main_language(trained: PressReleaseClassifier) -> None:
+    """A Chinese summary above an English release is not its lead (and vice versa)."""
+    summary = "科大與本地大學合辦開放日，吸引逾萬人參觀校園。"
+    english = trained.predict([Document(MOU.title, summary + "\n\n" + MOU.text)])[0]
+    assert (english.lang, english.label) == ("en", "mou")
+    chinese_segs = segment(MOU.title, summary + "\n\n" + MOU.text, chinese=False)
+    assert all(summary not in s.text for s in chinese_segs)
+    zh = trained.predict(
+        [Document(ZH_MOU_HANT.title, "The fund was launched at a summit.\n\n" + ZH_MOU_HANT.text)]
+    )
+    assert (zh[0].lang, zh[0].label) == ("zh-Hant", "mou")
+
+
+def test_chinese_headline_rules() -> None:
+    from classifiers.headline import future_agreement, headline_label
+
+    assert headline_label("理大於創新論壇期間與研究院簽署合作協議") == "mou"  # an MoU signed at a forum
+    assert headline_label("創科峰會宣布設立二十億元產業基金") == "fund"  # a fund announced at a summit
+    assert headline_label("浸大舉行週年晚宴") == "event"
+    assert headline_label("港大在世界大學排名中位列第十七") == "ranking"
+    assert headline_label("大學委任新任副校長") == OTHER
+    assert headline_label("公司發布新一代智能手機") == OTHER
+    assert headline_label("两国有望年内签署自由贸易协定") != "mou"
+    assert headline_label("本地新聞") is None
+    assert future_agreement("雙方預計明年簽署合作協議。")
+    assert not future_agreement("雙方今日簽署合作協議。")
 
 
 def test_save_load_roundtrip(trained: PressReleaseClassifier, tmp_path: Path) -> None:
@@ -212,7 +361,7 @@ def test_fast_scoring_equals_the_plain_computation() -> None:
     data = Path(__file__).parent.parent / "classifiers" / "data"
     lines = [
         line
-        for name in ("dev.jsonl", "dev2.jsonl", "check3.jsonl")
+        for name in ("dev.jsonl", "dev2.jsonl", "check3.jsonl", "dev_zh_hant.jsonl", "dev_zh_hans.jsonl")
         for line in (data / name).read_text().splitlines()
     ]
     docs = [json.loads(line) for line in lines if line.strip()]
@@ -220,7 +369,14 @@ def test_fast_scoring_equals_the_plain_computation() -> None:
         {"title": "", "text": seed.read_text(encoding="utf-8")} for seed in sorted((data / "seeds").iterdir())
     ]
     sentences = [s.text for d in docs for s in segment(d["title"], d["text"])]
-    sentences += ["", "!!!", "MoU MoU MoU signed signed", "letter of intent"]  # edge cases
+    sentences += [
+        "",
+        "!!!",
+        "MoU MoU MoU signed signed",
+        "letter of intent",
+        "備忘錄備忘錄",
+        "ＭｏＵ簽署",
+    ]  # edge cases
     assert len(sentences) > 2000
     fast = model.predict_proba(sentences)
     assert fast.shape == (len(sentences), len(model.intercept_))

@@ -1,4 +1,5 @@
 """CLI tests for train / classify / evaluate via click's CliRunner."""
+# ruff: noqa: RUF001  (Chinese punctuation is meant)
 
 from __future__ import annotations
 
@@ -21,7 +22,29 @@ def test_classify_single_document() -> None:
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
     assert out["label"] == "mou"
-    assert set(out) == {"label", "labels", "scores", "evidence"}
+    assert set(out) == {"label", "labels", "scores", "evidence", "lang", "classified"}
+    assert (out["lang"], out["classified"]) == ("en", "ok")
+
+
+def test_classify_chinese_and_unsupported_languages() -> None:
+    """The issue's examples: Chinese releases get their label; a French one gets the marker."""
+    mou = "香港科技大學與應用科技研究院簽署合作備忘錄\n雙方今日簽署合作備忘錄，將在人工智能及微電子領域展開研究合作，並成立聯合實驗室。"
+    fund = "數碼港宣布推出一億元創新基金\n數碼港今日宣布推出一億元創新基金，以配對形式投資本地初創企業，每間最多一千萬元。"
+    french = (
+        "L'université signe un accord\nL'université et l'hôpital ont signé un accord de coopération pour la "
+        "recherche et la formation des étudiants en médecine."
+    )
+    outs = [
+        json.loads(CliRunner().invoke(classify_command, ["-"], input=text).output)
+        for text in (mou, fund, french)
+    ]
+    assert [(o["label"], o["lang"], o["classified"]) for o in outs] == [
+        ("mou", "zh-Hant", "ok"),
+        ("fund", "zh-Hant", "ok"),
+        ("other", "fr", "unsupported-language"),
+    ]
+    assert outs[0]["scores"] != outs[1]["scores"]
+    assert set(outs[2]["scores"].values()) == {0.0}
 
 
 def test_classify_jsonl_reports_bad_lines_and_continues() -> None:

@@ -305,7 +305,15 @@ def test_title_from_first_line_without_metadata() -> None:
 
 @pytest.mark.parametrize(
     "junk",
-    ["Microsoft Word - doc1.docx", "untitled", "Untitled-1", "press_release_final_v2.pdf", "Document1", "--"],
+    [
+        "Microsoft Word - doc1.docx",
+        "untitled",
+        "Untitled-1",
+        "press_release_final_v2.pdf",
+        "PR_2026_03_final",
+        "Document1",
+        "--",
+    ],
 )
 def test_placeholder_title_is_replaced_by_the_first_line(junk: str) -> None:
     data = release_pdf(

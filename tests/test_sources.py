@@ -328,3 +328,33 @@ def test_hostile_sources_get_clear_errors_and_the_rest_flows(
     assert status["uni-news"]["errors"] == 0 and status["big"]["errors"] == 0
     assert status["big"]["links"] == 50_000
     assert newsroom.releases  # the good listing's releases were the ones delivered above
+
+
+def test_a_source_that_costs_more_than_the_budget_is_stopped_and_the_rest_flows(
+    tmp_path: Path, site: Site, redis_url: str, redis: Redis
+) -> None:
+    """A feed, listing or sitemap is parsed in a sandbox child under worker.page_cpu_budget:
+    a 4 MB feed of 60,000 entries costs feedparser about 5 s of CPU, five times the budget."""
+    serve_newsroom(site)
+    entries = "".join(
+        f"<item><title>t{i}</title><link>{{{{BASE}}}}/x{i}</link></item>" for i in range(60_000)
+    )
+    site.add(
+        "/costly/feed.xml",
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>c</title>{entries}</channel></rss>',
+    )
+    sources = [newsroom_sources(site)[0], {"name": "costly", "url": site.url("costly/feed.xml")}]
+    feeds = sources_file(tmp_path, site, sources)
+    feeds.write_text(feeds.read_text().replace("worker:\n", "worker:\n  page_cpu_budget: 1s\n"))
+    assert load_settings(feeds).page_cpu_budget == 1.0
+    env = environment(tmp_path, redis_url)
+    started = time.monotonic()
+    result = pressroom("run", "--once", "--feeds", str(feeds), "--workers", "2", env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert {e["url"] for e in items(redis)} == {site.url(p) for p in UNI}
+    status = {
+        f["name"]: f
+        for f in json.loads(pressroom("status", "--json", "--feeds", str(feeds), env=env).stdout)["feeds"]
+    }
+    assert status["costly"]["errors"] == 1
+    assert "used up its CPU budget of 1 s (worker.page_cpu_budget)" in status["costly"]["last_error"]

@@ -365,3 +365,34 @@ def test_whole_card_anchor_base_href_fragments_and_title_cap() -> None:
     ]
     assert listing.links[0].title == "Council approves the new budget plan"
     assert len(listing.links[1].title) == 500 and listing.links[1].title.startswith("Annual report and more")
+
+
+def test_dates_inside_the_anchor_stay_out_of_the_title() -> None:
+    html = b"""<html><body><ul class="list">
+      <li><a href="/media/2025/one"><span class="d">12 March 2025</span><span>Council approves the new budget plan</span></a></li>
+      <li><a href="/media/2025/two"><span>Harbour tunnel tolls change in April</span> <span>2025-03-01</span></a></li>
+    </ul></body></html>"""
+    listing = find_links(html, "https://gov.example.org/media/")
+    assert triples(listing.links) == [
+        ("https://gov.example.org/media/2025/one", "Council approves the new budget plan", "2025-03-12"),
+        ("https://gov.example.org/media/2025/two", "Harbour tunnel tolls change in April", "2025-03-01"),
+    ]
+
+
+def test_dates_in_a_preceding_dt_or_day_heading() -> None:
+    html = b"""<html><body><main>
+      <dl class="releases">
+        <dt>12-Mar-2025</dt><dd><a href="/press/pr-1001">Port volumes rise for a third month</a></dd>
+        <dt>Wednesday, 5 March 2025</dt><dd><a href="/press/pr-1000">Airport opens its third runway</a></dd>
+      </dl>
+      <h3>28 February 2025</h3>
+      <ul><li><a href="/press/pr-0999">Budget speech delivered to the council</a></li>
+          <li><a href="/press/pr-0998">Civil service pay adjustment announced today</a></li></ul>
+    </main></body></html>"""
+    listing = find_links(html, "https://www.gov.example.org/press/")
+    assert [(x.url[-7:], x.published) for x in listing.links] == [
+        ("pr-1001", "2025-03-12"),
+        ("pr-1000", "2025-03-05"),
+        ("pr-0999", "2025-02-28"),
+        ("pr-0998", "2025-02-28"),
+    ]

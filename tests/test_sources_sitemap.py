@@ -6,6 +6,8 @@ import datetime as dt
 import gzip
 import random
 import re
+import subprocess
+import sys
 import tracemalloc
 import zlib
 from pathlib import Path
@@ -35,8 +37,9 @@ def load(name: str) -> bytes:
     return (SITEMAPS / name).read_bytes()
 
 
-def epoch(*parts: int, tz: dt.tzinfo = dt.UTC) -> float:
-    return dt.datetime(*parts, tzinfo=tz).timestamp()
+def epoch(year: int, month: int, day: int, *clock: int, tz: dt.tzinfo = dt.UTC) -> float:
+    hour, minute, second, micro = (*clock, 0, 0, 0, 0)[:4]
+    return dt.datetime(year, month, day, hour, minute, second, micro, tzinfo=tz).timestamp()
 
 
 def generated(count: int, *, newest: float = 0.0, step: float = 3600.0, dated: bool = True) -> bytes:
@@ -399,7 +402,8 @@ def test_later_poll_takes_what_changed_since_the_last_one() -> None:
     urls = urls_of(generated(5_000, newest=NOW - 600))
     taken = recent_urls(urls, now=NOW, max_age=30 * DAY, since=NOW - 2 * DAY, include=None, exclude=None)
     assert len(taken) == 72  # within 3 days (2 since the last poll, a day of slack): i = 0..71
-    assert [item.lastmod for item in taken] == sorted((item.lastmod for item in taken), reverse=True)
+    stamps = [item.lastmod or 0.0 for item in taken]
+    assert stamps == sorted(stamps, reverse=True) and min(stamps) >= NOW - 3 * DAY
 
 
 def test_first_poll_of_an_all_generator_stamped_sitemap_is_capped() -> None:
@@ -472,3 +476,58 @@ def test_mangled_sitemaps_give_a_result_or_a_clear_error() -> None:
             assert all(item.loc.startswith(("http://", "https://")) for item in sitemap.urls)
             outcomes["read"] += 1
     assert outcomes["read"] > 0 and outcomes["refused"] > 0
+
+
+@pytest.mark.parametrize(
+    ("lastmod", "expected"),
+    [
+        ("2025", epoch(2025, 1, 1)),
+        ("2025-06", epoch(2025, 6, 1)),
+        ("2025-6-7", epoch(2025, 6, 7)),
+        ("2025-06-27", epoch(2025, 6, 27)),
+        ("2025-06-27T10:30+08:00", epoch(2025, 6, 27, 2, 30)),
+        ("2025-06-27T10:30:15Z", epoch(2025, 6, 27, 10, 30, 15)),
+        ("2025-06-27t10:30:15z", epoch(2025, 6, 27, 10, 30, 15)),
+        ("2025-06-27T10:30:15.5-05:00", epoch(2025, 6, 27, 15, 30, 15, 500000)),
+        ("2025-06-27T10:30:15+0800", epoch(2025, 6, 27, 2, 30, 15)),
+        ("2025-06-27 10:30:15", epoch(2025, 6, 27, 10, 30, 15)),  # no zone: UTC
+        ("  2025-06-27T10:30:15Z\n", epoch(2025, 6, 27, 10, 30, 15)),
+        ("Fri, 27 Jun 2025 10:30:15 +0800", epoch(2025, 6, 27, 2, 30, 15)),  # RFC 822
+        ("0000-00-00", None),
+        ("0001-01-01T00:00:00Z", None),
+        ("2025-13-01", None),
+        ("2025-02-30", None),
+        ("yesterday", None),
+        ("", None),
+    ],
+)
+def test_lastmod_formats(lastmod: str, expected: float | None) -> None:
+    body = f"<urlset><url><loc>https://x.org/a</loc><lastmod>{lastmod}</lastmod></url></urlset>".encode()
+    (item,) = parse_sitemap(body, BASE, max_bytes=CAP).urls
+    assert item.lastmod == (pytest.approx(expected) if expected is not None else None)
+    if expected is not None:
+        assert item.published == dt.datetime.fromtimestamp(int(expected), dt.UTC).strftime(
+            "%Y-%m-%dT%H:%M:%SZ"
+        )
+
+
+def test_memory_stays_flat_on_a_junk_flood() -> None:
+    """10 MB of tiny elements would take ~300 MB as a tree; read chunk by chunk it takes none."""
+    script = (
+        "import resource\n"
+        "from workers.sources.sitemap import parse_sitemap\n"
+        "body = b'<urlset>' + b'<x/>' * 2_500_000 + b'<url><loc>https://a.org/x</loc></url></urlset>'\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "sitemap = parse_sitemap(body, 'https://a.org/s.xml', max_bytes=len(body))\n"
+        "assert [item.loc for item in sitemap.urls] == ['https://a.org/x']\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).parent.parent,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert int(result.stdout) < 50 * 1024  # KiB of peak RSS growth

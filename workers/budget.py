@@ -77,6 +77,9 @@ log = logging.getLogger(__name__)
 ADAPTERS: dict[str, str] = {
     "extract_article": "workers.budget:extract_article_adapter",
     "robots_rules": "workers.robots:rules_adapter",
+    "parse_feed": "workers.sources.sandboxed:parse_feed_adapter",
+    "find_links": "workers.sources.sandboxed:find_links_adapter",
+    "parse_sitemap": "workers.sources.sandboxed:parse_sitemap_adapter",
 }
 
 Adapter = Callable[[bytes, dict[str, Any]], dict[str, Any]]
@@ -501,7 +504,10 @@ class Budget:
     def _zygote_here(self) -> _Zygote:
         """The zygote of this process (a fork of a process that had one does not share it)."""
         if self._zygote is None or self._zygote.owner != os.getpid():
-            if self._zygote is not None:  # inherited across a fork: not ours to use or reap
+            if self._zygote is not None:  # dead, or inherited across a fork: not ours to use or reap
+                for child in self._idle:
+                    child.sock.close()
+                self._zygote.close()
                 self._idle = []
                 self._busy = 0
             self._zygote = _Zygote(self.memory_bytes)
@@ -567,6 +573,7 @@ class Budget:
         except (OSError, PressroomError):
             with self._lock:  # the zygote died (killed from outside?): one more try, afresh
                 if self._zygote is zygote:
+                    zygote.close()
                     self._zygote = None
                 zygote = self._zygote_here()
             try:
@@ -651,17 +658,17 @@ def refuse_costly_page(
     """Raise PageRefused when the bytes hold more tags or links than an article page does
     (0 switches a count off). About 1 ms on a 5 MB page, 20 us on an ordinary one."""
     tags = payload.count(b"<")
+    if max_links and tags > max_links:  # fewer tags than the cap cannot hold more links
+        lowered = payload.lower()
+        links = sum(lowered.count(opener) for opener in _LINK_OPENERS)
+        if links > max_links:  # the more telling reason first
+            raise PageRefused(
+                url, "too-many-links", f"{links:,} links, more than an article page has ({max_links:,})"
+            )
     if max_tags and tags > max_tags:
         raise PageRefused(
             url, "too-many-tags", f"{tags:,} tags, more than an article page has ({max_tags:,})"
         )
-    if max_links and tags > max_links:  # fewer tags than the cap cannot hold more links
-        lowered = payload.lower()
-        links = sum(lowered.count(opener) for opener in _LINK_OPENERS)
-        if links > max_links:
-            raise PageRefused(
-                url, "too-many-links", f"{links:,} links, more than an article page has ({max_links:,})"
-            )
 
 
 # ---- the costliest pages of the last hour (pressroom status) -------------------------------

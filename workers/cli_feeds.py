@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from workers import feedadmin
+from workers.budget import Budget
 from workers.cli_options import feeds_option
 from workers.fetch import Fetcher
 from workers.opml import parse_opml, render_opml
@@ -25,6 +28,16 @@ def _settings_or_default(path: Path) -> Settings:
     if not path.exists():
         return Settings(feeds=())
     return load_settings(path)
+
+
+@contextmanager
+def _sandbox(settings: Settings) -> Iterator[Budget]:
+    """What the commands read is parsed as the daemon parses it: in a child, within the CPU budget."""
+    budget = Budget(settings.page_cpu_budget, max_children=1)
+    try:
+        yield budget
+    finally:
+        budget.close()
 
 
 @click.group("feeds")
@@ -49,9 +62,16 @@ def add_command(
     """Add a source given its URL: a feed, a page that links to one, or a newsroom page
     (read through the site's sitemap or as a listing); it is fetched and checked first."""
     settings = _settings_or_default(feeds_path)
-    with Fetcher(settings.fetch) as fetcher:
+    with Fetcher(settings.fetch) as fetcher, _sandbox(settings) as budget:
         added = feedadmin.add_feed(
-            feeds_path, url, fetcher, settings, name=name, interval=interval, source_type=source_type
+            feeds_path,
+            url,
+            fetcher,
+            budget.run,
+            settings,
+            name=name,
+            interval=interval,
+            source_type=source_type,
         )
     found = added.source
     via = f" (found on {found.found_on})" if found.found_on else ""
@@ -89,10 +109,11 @@ def check_command(as_json: bool, feeds_path: Path) -> None:
     results = []
     with (
         Fetcher(settings.fetch) as fetcher,
+        _sandbox(settings) as budget,
         click.progressbar(settings.feeds, label="checking feeds", file=sys.stderr) as bar,
     ):
         for feed in bar:
-            results.append(feedadmin.probe(fetcher, feed, settings))
+            results.append(feedadmin.probe(fetcher, budget.run, feed, settings))
     if as_json:
         click.echo(json.dumps([r.to_dict() for r in results], indent=2))
     else:

@@ -31,7 +31,8 @@ from workers.polling import (
     SitemapWalk,
 )
 from workers.settings import SOURCE_MAX_AGE, SOURCE_TYPES, FeedConfig, Settings
-from workers.sources import page, rss, sitemap
+from workers.sources import page, sitemap
+from workers.sources.sandboxed import Run, read_feed, read_listing
 
 SAMPLES = 5  # sample titles printed by `feeds add`
 WELL_KNOWN_SITEMAPS = ("/sitemap.xml", "/sitemap_index.xml", "/news-sitemap.xml", "/sitemap-news.xml")
@@ -50,21 +51,21 @@ class Source:
     found_on: str | None = None  # the page it was found from, when that is not ``url``
 
 
-def choose(fetcher: Fetcher, url: str, settings: Settings, *, forced: str | None = None) -> Source:
+def choose(fetcher: Fetcher, run: Run, url: str, settings: Settings, *, forced: str | None = None) -> Source:
     """The source behind ``url``; raises FetchError or a parse error saying what was tried."""
     if forced is not None and forced not in SOURCE_TYPES:
         raise SourceParseError(url, f"unknown type {forced!r} (choose from {', '.join(SOURCE_TYPES)})")
     response = fetcher.get(url, max_bytes=settings.max_page_bytes, accept=FEED_ACCEPT)
     tried: list[str] = []
     if forced in (None, "feed"):
-        found = _as_feed(fetcher, url, response, settings, tried)
+        found = _as_feed(fetcher, run, url, response, settings, tried)
         if found is not None or forced == "feed":
             if found is None:
                 raise FeedParseError(url, "; ".join(tried))
             return found
-    listing = _listing(response, url) if _is_html(response) else None
+    listing = _listing(run, response) if _is_html(response) else None
     if forced in (None, "sitemap"):
-        found = _sitemap_source(fetcher, url, response, listing, settings, tried)
+        found = _sitemap_source(fetcher, run, url, response, listing, settings, tried)
         if found is not None or forced == "sitemap":
             if found is None:
                 raise SourceParseError(url, "no usable sitemap: " + "; ".join(tried))
@@ -77,21 +78,22 @@ def choose(fetcher: Fetcher, url: str, settings: Settings, *, forced: str | None
     raise SourceParseError(url, "no feed, sitemap or article listing found: " + "; ".join(tried))
 
 
-def describe(fetcher: Fetcher, config: FeedConfig, settings: Settings) -> Source:
+def describe(fetcher: Fetcher, run: Run, config: FeedConfig, settings: Settings) -> Source:
     """Read a configured source as a poll would (no state: a sitemap's children all count)."""
     if config.type == "feed":
         response = fetcher.get(config.url, max_bytes=settings.max_feed_bytes, accept=FEED_ACCEPT)
-        parsed = rss.parse_feed(response.body, config.name, response.url)
+        parsed = read_feed(run, response.body, config.name, response.url)
         samples = _samples((e.title, e.link) for e in parsed.entries)
         return Source("feed", config.url, parsed.title, len(parsed.entries), samples)
     if config.type == "page":
         response = fetcher.get(config.url, max_bytes=settings.max_page_bytes, accept=PAGE_ACCEPT)
-        listing = page.find_links(
+        listing = read_listing(
+            run,
             response.body,
             response.url,
-            selector=config.links or None,
-            include=_pattern(config.include),
-            exclude=_pattern(config.exclude),
+            selector=config.links,
+            include=config.include,
+            exclude=config.exclude,
             max_links=MAX_LINKS,
         )
         if not listing.links:
@@ -102,7 +104,7 @@ def describe(fetcher: Fetcher, config: FeedConfig, settings: Settings) -> Source
             "page", config.url, "", len(listing.links), _samples((lk.title, lk.url) for lk in listing.links)
         )
     response = fetcher.get(config.url, max_bytes=settings.max_feed_bytes, accept=SITEMAP_ACCEPT)
-    urls = _walk(fetcher, config, response, settings)
+    urls = _walk(fetcher, run, config, response, settings)
     recent = _recent(urls, config)
     return Source(
         "sitemap", config.url, "", len(recent), _samples((u.title, u.loc) for u in recent), config.include
@@ -110,10 +112,10 @@ def describe(fetcher: Fetcher, config: FeedConfig, settings: Settings) -> Source
 
 
 def _as_feed(
-    fetcher: Fetcher, url: str, response: Response, settings: Settings, tried: list[str]
+    fetcher: Fetcher, run: Run, url: str, response: Response, settings: Settings, tried: list[str]
 ) -> Source | None:
     try:
-        parsed = rss.parse_feed(response.body, url, response.url)
+        parsed = read_feed(run, response.body, url, response.url)
     except FeedParseError as exc:
         tried.append("an HTML page, not a feed" if _is_html(response) else f"not a feed ({exc.reason})")
     else:
@@ -130,7 +132,7 @@ def _as_feed(
     for link in links:
         try:
             answer = fetcher.get(link, max_bytes=settings.max_feed_bytes, accept=FEED_ACCEPT)
-            parsed = rss.parse_feed(answer.body, link, answer.url)
+            parsed = read_feed(run, answer.body, link, answer.url)
         except (FetchError, FeedParseError) as exc:
             tried.append(f"linked feed {link}: {getattr(exc, 'reason', exc)}")
             continue
@@ -141,6 +143,7 @@ def _as_feed(
 
 def _sitemap_source(
     fetcher: Fetcher,
+    run: Run,
     url: str,
     response: Response,
     listing: page.Listing | None,
@@ -160,7 +163,7 @@ def _sitemap_source(
                 if candidate == url
                 else fetcher.get(candidate, max_bytes=settings.max_feed_bytes, accept=SITEMAP_ACCEPT)
             )
-            urls = _walk(fetcher, replace(config, url=candidate), first, settings)
+            urls = _walk(fetcher, run, replace(config, url=candidate), first, settings)
         except PressroomError as exc:
             tried.append(f"sitemap {candidate}: {getattr(exc, 'reason', exc)}")
             continue
@@ -192,12 +195,12 @@ def _sitemap_addresses(fetcher: Fetcher, url: str, settings: Settings) -> list[s
 
 
 def _walk(
-    fetcher: Fetcher, config: FeedConfig, first: Response, settings: Settings
+    fetcher: Fetcher, run: Run, config: FeedConfig, first: Response, settings: Settings
 ) -> list[sitemap.SitemapURL]:
     def get(url: str, etag: str | None, last_modified: str | None) -> Response:
         return fetcher.get(url, max_bytes=settings.max_feed_bytes, accept=SITEMAP_ACCEPT)
 
-    walk = SitemapWalk(get, config, {}, settings.max_feed_bytes)
+    walk = SitemapWalk(get, run, config, {}, settings.max_feed_bytes)
     walk.read(first, depth=1)
     return walk.urls
 
@@ -226,9 +229,11 @@ def _shape_of(listing_url: str, listing: page.Listing) -> str:
     return re.escape(prefix) if count * 2 >= len(listing.links) else ""
 
 
-def _listing(response: Response, url: str) -> page.Listing | None:
+def _listing(run: Run, response: Response) -> page.Listing | None:
     try:
-        return page.find_links(response.body, response.url, max_links=MAX_LINKS)
+        return read_listing(
+            run, response.body, response.url, selector="", include="", exclude="", max_links=MAX_LINKS
+        )
     except SourceParseError:
         return None
 

@@ -43,6 +43,7 @@ from workers.errors import (
 from workers.fetch import Fetcher
 from workers.opml import Outline
 from workers.settings import FEED_NAME_RE, FeedConfig, Settings, load_settings, parse_duration
+from workers.sources.sandboxed import Run
 from workers.urls import canonical_url
 
 __all__ = ["FeedsFile", "NewFeed", "add_feed", "derive_name", "feed_links", "probe"]
@@ -96,10 +97,10 @@ def _reason(exc: Exception) -> str:
     return str(getattr(exc, "reason", "") or exc)
 
 
-def probe(fetcher: Fetcher, config: FeedConfig, settings: Settings) -> Probe:
+def probe(fetcher: Fetcher, run: Run, config: FeedConfig, settings: Settings) -> Probe:
     """Fetch and read one source as a poll would, turning every expected failure into a Probe."""
     try:
-        found = discovery.describe(fetcher, config, settings)
+        found = discovery.describe(fetcher, run, config, settings)
     except PressroomError as exc:
         return Probe(config.name, config.url, _status_of(exc), _reason(exc), type=config.type)
     what = "entries" if found.type == "feed" else "article links"
@@ -282,6 +283,7 @@ def add_feed(
     path: Path,
     url: str,
     fetcher: Fetcher,
+    run: Run,
     settings: Settings,
     *,
     name: str | None = None,
@@ -301,7 +303,7 @@ def add_feed(
         except ValueError as exc:
             raise ConfigError(f"bad value for --interval: {exc}") from None
     _refuse_listed(doc, url)
-    found = discovery.choose(fetcher, url, settings, forced=source_type)
+    found = discovery.choose(fetcher, run, url, settings, forced=source_type)
     if found.url != url:
         _refuse_listed(doc, found.url)
     chosen = name or derive_name(found.found_on or found.url, found.title, doc.names())

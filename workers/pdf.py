@@ -6,28 +6,30 @@ Some publishers post a release as a PDF only. :func:`extract_pdf` turns one into
 encrypted with a password, more bytes than allowed, or no extractable text (an image-only
 scan).
 
-Library: pypdf (pure Python). Against pypdfium2 (PDFium, C) on the same files
-(bench/pdf_bench.py, docs/benchmarks.md): PDFium is about 4x quicker (a 10-page release
-in ~4 ms against ~16 ms, both far under the 200 ms goal), and both read Chinese exactly,
-but PDFium has no limit on decompression: a 1 MB file whose content stream inflates to
-1 GB cost it 6.4 CPU seconds and 2.1 GB of memory, and nothing in its Python API caps
-that. pypdf stops every decoder at a configurable size and bounds the page tree, the
-content-stream parser and form nesting, and being pure Python it can be interrupted by a
-signal-based CPU timer, which a long C call cannot.
+Library: pypdf (pure Python), against pypdfium2 (PDFium, C) on the same generated files
+(bench/pdf_bench.py; figures in docs/benchmarks.md). PDFium is ~4x quicker (text of a
+10-page release: ~5 ms of CPU against ~20 ms, both far under the 200 ms goal) and both read
+Chinese exactly, but PDFium has no limit on decompression that its Python API exposes: a
+4.7 MB file whose content stream inflates to 1 GB cost it 4.9 CPU seconds and 2.1 GB of
+memory. pypdf stops every decoder at a configurable size and bounds the content-stream
+parser and form nesting (the same file: 0.02 s, +16 MB), and being pure Python it can be
+interrupted by a signal-based CPU timer, which a long C call cannot.
 
 Caps, and where each comes from:
 
 * bytes: ``max_bytes`` (the fetch's own size cap normally comes first);
-* pages: at most ``max_pages`` pages are read; the rest of a longer PDF is ignored (its
-  page tree is still walked, ~9 µs a page, so a 10,000-page PDF costs ~0.1 s), and a page
-  tree of more than MAX_PAGE_TREE_ENTRIES entries is refused;
+* pages: at most ``max_pages`` pages are read and the rest of a longer PDF is ignored.
+  The page tree is walked only as far as those pages (pypdf's ``reader.pages`` would parse
+  every page object first: 0.9 s for 10,000 pages, against 0.19 s here, most of it
+  reading the cross-reference table), at most MAX_PAGE_TREE_ENTRIES nodes deep or wide;
 * text: reading stops once ``max_chars`` characters are in hand;
-* each stream decodes to at most MAX_STREAM_BYTES, and the operators parsed per content
+* each stream decodes to at most MAX_STREAM_BYTES, and the tokens parsed per content
   stream are bounded (MAX_PARSE_WORK). A page that breaks a cap is skipped and logged; its
-  text is lost but the other pages are read. A "decompression bomb" therefore costs about
-  MAX_STREAM_BYTES of memory and tens of milliseconds, not gigabytes.
-* CPU time: the caller's sandbox (a PDF's cost is bounded by the caps above, but a page of
-  dense text operators still costs ~1.7 s per decoded MB in pypdf).
+  text is lost but the other pages are read. A decompression bomb therefore costs about
+  MAX_STREAM_BYTES of memory and milliseconds, not gigabytes;
+* CPU time: the caller's sandbox. The caps bound each page (a page of dense text
+  operators up to MAX_PARSE_WORK costs ~1.5 s), so a file's worst case is about
+  ``max_pages`` such pages: only a deadline around the call bounds that.
 
 The limits are pypdf ``Configuration`` values applied with ``pypdf.apply_configuration``
 for the duration of one call: a context variable, so nothing process-wide is changed and
@@ -70,7 +72,7 @@ MAX_PARSE_WORK = 500_000  # tokens per content stream: ~2 MB of dense text opera
 MAX_PAGE_TREE_ENTRIES = 20_000  # nodes of the page tree visited to find the first pages
 _MAX_TREE_DEPTH = 100
 _INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")  # page attributes a tree node passes down
-MAX_RECOVERY_BYTES = 1_000_000  # pypdf retries a corrupt Flate stream byte by byte, in Python
+MAX_RECOVERY_BYTES = 200_000  # pypdf retries a corrupt Flate stream byte by byte in Python: ~1 s a MB
 
 # pypdf Configuration fields; applied per call (see the module docstring).
 PYPDF_LIMITS: dict[str, Any] = {
@@ -93,6 +95,7 @@ PYPDF_LIMITS: dict[str, Any] = {
 _JUNK_TITLE_RE = re.compile(
     r"^(?:microsoft (?:word|excel|powerpoint) - .*"
     r"|.*\.(?:docx?|rtf|odt|pdf|pptx?|xlsx?|indd|pages|txt|html?)"
+    r"|\S*_\S*"  # one token with underscores: a file name ("PR_2026_03_final")
     r"|(?:untitled|document|doc|title|no title|presentation|powerpoint presentation|slide|print|pdf)[\s_-]*\d*"
     r")$",
     re.I,
@@ -117,6 +120,7 @@ _WIDE_RE = re.compile(
     "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3"
     "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
 )
+_MAX_RUNNING_CHARS = 150  # running headers and footers are short; body text repeated is kept
 _FULL_LINE = 0.75  # a line this share of the page's usual width may wrap into the next
 
 
@@ -189,7 +193,7 @@ def _open(data: bytes, url: str, max_pages: int) -> tuple[pypdf.PdfReader, list[
         raise ExtractError(url, f"PDF structure over a limit ({exc})") from None
     except Exception as exc:  # pypdf on hostile bytes raises many kinds: all mean "unreadable"
         truncated = "; truncated? no %EOF at its end" if b"%%EOF" not in data[-1024:] else ""
-        raise ExtractError(url, f"broken PDF ({type(exc).__name__}: {exc}{truncated})") from None
+        raise ExtractError(url, f"broken PDF ({type(exc).__name__}: {str(exc)[:200]}{truncated})") from None
     if not pages:
         raise ExtractError(url, "PDF has no pages")
     if declared > max_pages:
@@ -200,8 +204,8 @@ def _open(data: bytes, url: str, max_pages: int) -> tuple[pypdf.PdfReader, list[
 def _first_pages(reader: pypdf.PdfReader, limit: int) -> tuple[list[PageObject], int]:
     """The first ``limit`` pages in reading order, and the page count the file declares.
 
-    pypdf's own ``reader.pages`` parses every page object of the file first (~90 µs each:
-    0.9 s for 10,000 pages); this walk stops at ``limit``. Attributes a page inherits from
+    pypdf's own ``reader.pages`` parses every page object of the file first (~85 µs each:
+    0.83 s for 10,000 pages); this walk stops at ``limit``. Attributes a page inherits from
     the tree (resources, boxes, rotation) are copied onto it as pypdf does. Bounded by
     MAX_PAGE_TREE_ENTRIES nodes and _MAX_TREE_DEPTH levels, which also ends cycles.
     """
@@ -257,7 +261,7 @@ def _read_pages(pages: list[PageObject], url: str, *, max_chars: int) -> tuple[l
         try:
             raw = page.extract_text()
         except Exception as exc:  # a cap (LimitReachedError) or a broken page: lose this page only
-            skipped.append(f"page {number + 1}: {type(exc).__name__}: {exc}")
+            skipped.append(f"page {number + 1}: {type(exc).__name__}: {str(exc)[:200]}")
             continue
         stripped = (line.strip() for line in raw.splitlines())
         lines.append([line for line in stripped if line])
@@ -272,11 +276,13 @@ def _read_pages(pages: list[PageObject], url: str, *, max_chars: int) -> tuple[l
 def _drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
     """The lines of each page without page numbers and running headers and footers.
 
-    A line counts as running when it is the first or last line of at least half of the
-    pages, and of two or more, as letterheads and footers are. A one-page release keeps its
-    letterhead (nothing tells it from a headline).
+    A line counts as running when it is short (_MAX_RUNNING_CHARS) and the first or last
+    line of at least half of the pages, and of two or more, as letterheads and footers are.
+    A one-page release keeps its letterhead (nothing tells it from a headline).
     """
-    edges = Counter(line for page in pages if page for line in {page[0], page[-1]})
+    edges = Counter(
+        line for page in pages if page for line in {page[0], page[-1]} if len(line) <= _MAX_RUNNING_CHARS
+    )
     running = {line for line, n in edges.items() if n >= max(2, len(pages) / 2)}
     out = []
     for page in pages:

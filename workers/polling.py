@@ -23,11 +23,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workers import metrics, robots
+from workers.budget import record_cost
 from workers.context import WorkerContext
 from workers.errors import FetchError, SourceParseError
 from workers.fetch import Response
 from workers.settings import FeedConfig
-from workers.sources import page, rss, sitemap
+from workers.sources import sandboxed, sitemap
 from workers.sources.entry import Entry, link_entry
 from workers.urls import canonical_url
 
@@ -102,6 +103,19 @@ def _get(
         )
 
 
+def _sandbox(ctx: WorkerContext, config: FeedConfig) -> sandboxed.Run:
+    """Parse in the worker's sandbox children, within the CPU budget; costly parses are logged."""
+
+    def run(name: str, payload: bytes, params: dict[str, Any], *, what: str) -> dict[str, Any]:
+        pending = ctx.budget.submit(name, payload, params, what=what)
+        try:
+            return pending.result()
+        finally:
+            record_cost(ctx.redis, pending, feed=config.name)
+
+    return run
+
+
 def _read_feed(ctx: WorkerContext, config: FeedConfig, previous: dict[str, str], now: float) -> Found:
     response = _get(
         ctx,
@@ -114,7 +128,7 @@ def _read_feed(ctx: WorkerContext, config: FeedConfig, previous: dict[str, str],
     )
     if response.not_modified:
         return Found(response)
-    parsed = rss.parse_feed(response.body, config.name, response.url)
+    parsed = sandboxed.read_feed(_sandbox(ctx, config), response.body, config.name, response.url)
     kept = _filtered(parsed.entries, config)
     return Found(response, kept, parsed.title, parsed.ttl, parsed.rejected)
 
@@ -132,12 +146,13 @@ def _read_page(ctx: WorkerContext, config: FeedConfig, previous: dict[str, str],
     )
     if response.not_modified:
         return Found(response)
-    listing = page.find_links(
+    listing = sandboxed.read_listing(
+        _sandbox(ctx, config),
         response.body,
         response.url,
-        selector=config.links or None,
-        include=_pattern(config.include),
-        exclude=_pattern(config.exclude),
+        selector=config.links,
+        include=config.include,
+        exclude=config.exclude,
         max_links=MAX_LINKS,
     )
     if listing.anchors > MAX_LISTING_ANCHORS:
@@ -189,9 +204,8 @@ def _read_sitemap(ctx: WorkerContext, config: FeedConfig, previous: dict[str, st
             check_robots=True,
         )
 
-    walk = SitemapWalk(
-        get_child, config, decode_children(previous.get("children")), ctx.settings.max_feed_bytes
-    )
+    known = decode_children(previous.get("children"))
+    walk = SitemapWalk(get_child, _sandbox(ctx, config), config, known, ctx.settings.max_feed_bytes)
     walk.read(response, depth=1)
     if not walk.urls and not walk.matching and walk.rejected:
         raise SourceParseError(
@@ -233,9 +247,14 @@ class SitemapWalk:
     """
 
     def __init__(
-        self, get: GetChild, config: FeedConfig, known: dict[str, dict[str, Any]], max_bytes: int
+        self,
+        get: GetChild,
+        run: sandboxed.Run,
+        config: FeedConfig,
+        known: dict[str, dict[str, Any]],
+        max_bytes: int,
     ) -> None:
-        self.get, self.config, self.known, self.max_bytes = get, config, known, max_bytes
+        self.get, self.run, self.config, self.known, self.max_bytes = get, run, config, known, max_bytes
         self.urls: list[sitemap.SitemapURL] = []
         self.children: dict[str, str] = {}  # child loc -> its state as JSON (written after the poll)
         self.rejected: list[tuple[str, str]] = []
@@ -258,8 +277,8 @@ class SitemapWalk:
 
     def read(self, response: Response, depth: int) -> None:
         self.visited.add(response.url)
-        parsed = sitemap.parse_sitemap(
-            response.body, response.url, max_bytes=self.max_bytes, max_urls=MAX_SITEMAP_URLS
+        parsed = sandboxed.read_sitemap(
+            self.run, response.body, response.url, max_bytes=self.max_bytes, max_urls=MAX_SITEMAP_URLS
         )
         if parsed.truncated:
             self.rejected.append((response.url, f"more than {MAX_SITEMAP_URLS} URLs: the rest were not read"))

@@ -32,12 +32,9 @@ from workers.budget import wait as wait_parsed
 from workers.context import WorkerContext, current
 from workers.errors import (
     ExtractError,
-    FeedParseError,
-    FetchError,
     HostBusy,
     HTTPStatusError,
     PressroomError,
-    SourceParseError,
 )
 from workers.extract import Article
 from workers.fetch import Response
@@ -80,7 +77,7 @@ def poll_feed(feed: dict[str, Any]) -> dict[str, Any]:
     interval = _interval(ctx, config, history, now)
     try:
         found = polling.read_source(ctx, config, previous, now)
-    except (FetchError, FeedParseError, SourceParseError) as exc:
+    except PressroomError as exc:  # fetch, parse or budget: the source's problem, never the job's
         return _poll_failed(ctx, config, exc, now, interval, int(previous.get("errors") or 0))
 
     if outage.record(ctx.redis, hosts.host_of(config.url), down=False, now=now) == "ended":

@@ -69,7 +69,6 @@ _PLAIN_HTTP_URL = re.compile(
 _SHORT_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?!\d)")
 _ROBOTS_SITEMAP = re.compile(r"^[ \t]*sitemap[ \t]*:[ \t]*(\S+)", re.IGNORECASE | re.MULTILINE)
-_LOCAL_NAMES: dict[str, str] = {}
 _ENTRY_FIELDS = ("{*}loc", "{*}lastmod", "{*}news")
 _NEWS_FIELDS = ("{*}publication_date", "{*}title")
 _SAFE_PARSER = {
@@ -249,16 +248,8 @@ def _fields(entry: etree._Element) -> dict[str, str]:
 
 
 def _local(element: etree._Element) -> str:
-    """The tag without its namespace; memoised, as a sitemap repeats a handful of tags."""
     tag = element.tag
-    if not isinstance(tag, str):  # comments, entities
-        return ""
-    name = _LOCAL_NAMES.get(tag)
-    if name is None:
-        name = tag.rpartition("}")[2]
-        if len(_LOCAL_NAMES) < 1000:
-            _LOCAL_NAMES[tag] = name
-    return name
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""  # comments and entities: no str tag
 
 
 def _absolute(loc: str, base: str) -> str:
