@@ -40,10 +40,12 @@ def stem(word: str) -> str:
     return word
 
 
-def raw_tokens(text: str) -> list[str]:
-    """Lowercased words (Han characters one by one, folded to Simplified) with digits folded
-    to 0, before stemming."""
-    return _TOKEN.findall(_DIGITS.sub("0", fold(text).lower().replace("\u2019", "'")))
+def raw_tokens(text: str, *, folded: bool = False) -> list[str]:
+    """Lowercased words (Han characters one by one, folded to Simplified unless ``folded``
+    says the text already is) with digits folded to 0, before stemming."""
+    if not folded:
+        text = fold(text)
+    return _TOKEN.findall(_DIGITS.sub("0", text.lower().replace("\u2019", "'")))
 
 
 def tokenize(text: str) -> list[str]:
@@ -194,7 +196,7 @@ CUES: tuple[tuple[str, str, str], ...] = (
     (
         "event",
         "会议|论坛|峰会|博览会|展览|研讨会|工作坊|讲座|典礼|仪式|开放日|嘉年华|音乐会|马拉松|展会|"
-        "年会|交流会|分享会|大会|座谈会|节目|活动",
+        "年会|交流会|分享会|大会|座谈会",
         "",
     ),
     ("event", "比赛|竞赛|大赛|挑战赛|锦标赛|黑客松|演习|路演", ""),

@@ -135,6 +135,13 @@ class PressReleaseClassifier:
         for i, text in enumerate(flat):
             if future_agreement(text):
                 probs[i, mou] *= FUTURE_MOU_FACTOR
+        start = 0
+        for i, segs in zip(labelled, seg_lists, strict=True):
+            n = sum(s.zone != "boilerplate" for s in segs)
+            if future_agreement(docs[i].title):
+                # The headline says the signing is still to come: so is every "after signing" below it.
+                probs[start : start + n, mou] *= FUTURE_MOU_FACTOR
+            start += n
         out = [_unlabelled(lang) for lang in languages]
         start = 0
         for i, segs in zip(labelled, seg_lists, strict=True):

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from classifiers.features import CompiledCue, raw_tokens, stem
+from classifiers.language import fold_all
 
 RAW_CACHE_MAX = 200_000  # distinct raw tokens remembered per process before starting over
 
@@ -76,8 +77,9 @@ class SentenceScorer:
         return self._words.setdefault(word, len(self._words) + 1)
 
     def _token_ids(self, text: str) -> list[int]:
+        """Ids of the tokens of a text already folded (``fold_all``)."""
         raw, out = self._raw, []
-        for token in raw_tokens(text):
+        for token in raw_tokens(text, folded=True):
             word = raw.get(token)
             if word is None:
                 if len(raw) >= RAW_CACHE_MAX:
@@ -91,7 +93,7 @@ class SentenceScorer:
         n = len(sentences)
         lengths = np.empty(n, dtype=np.int64)
         flat: list[int] = []
-        for i, text in enumerate(sentences):
+        for i, text in enumerate(fold_all(sentences)):
             ids = self._token_ids(text)
             lengths[i] = len(ids)
             flat += ids

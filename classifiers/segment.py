@@ -171,7 +171,7 @@ def _fragment(sentence: str) -> bool:
     """Too short to carry a signal: under three words and, for Chinese, under six Han characters."""
     if len(sentence.split()) >= 3:
         return False
-    return sentence.isascii() or han_count(sentence) < 6
+    return sentence.isascii() or len(sentence) < 6 or han_count(sentence[:40]) < 6
 
 
 def _boilerplate_starts(paragraph: str) -> bool:

@@ -158,10 +158,8 @@ PAGE = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Fon
 
 
 def text_ops(lines: Sequence[str]) -> bytes:
-    """A content stream that writes each line below the previous one (Latin-1 text)."""
-    body = b"".join(
-        b"(%b) Tj T*\n" % re.sub(rb"([()\\])", rb"\\\1", line.encode("latin-1")) for line in lines
-    )
+    """A content stream that writes each line below the previous one (cp1252: the font's WinAnsiEncoding)."""
+    body = b"".join(b"(%b) Tj T*\n" % re.sub(rb"([()\\])", rb"\\\1", line.encode("cp1252")) for line in lines)
     return b"BT /F1 11 Tf 14 TL 72 740 Td\n" + body + b"ET"
 
 
@@ -342,6 +340,26 @@ def test_chinese_release() -> None:
     assert article.published == "2025-11-20"
     assert article.lang == "zh-HK"
     assert _lines(article.text) == paragraphs  # wrapped lines joined with no spaces inserted
+
+
+def test_wrapped_lines_hyphens_and_list_items() -> None:
+    lines = [
+        "The office said the new centre will bring together teams working on materials organi-",
+        "sation and energy storage, and that it will open to visiting researchers next spring.",
+        "Three programmes will start in the first year, each led by a professor from both sides",
+        "• a doctoral training scheme",
+        "• a summer school",
+        "Enquiries: 2358 6306",
+    ]
+    article = extract_pdf(pages_pdf([lines]), URL)
+    assert (
+        _lines(article.text)
+        == [
+            lines[0][:-1] + lines[1],  # a word split by a hyphen is joined back
+            lines[2],  # a full line without a full stop, but a list follows
+            *lines[3:],
+        ]
+    )
 
 
 def test_max_pages_reads_only_the_first_pages(caplog: pytest.LogCaptureFixture) -> None:

@@ -318,7 +318,7 @@ def test_hostile_sources_get_clear_errors_and_the_rest_flows(
         "offsite": "shows no article links",
         "loop": "points back at itself",
         "deep": "nested deeper than 2 levels",
-        "bomb": "inflates past the 10485760-byte cap",
+        "bomb": "inflates past the 50000000-byte cap",
         "laughs": "entit",
     }
     for name, message in expected_errors.items():

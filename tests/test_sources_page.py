@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from workers.errors import PressroomError, SourceParseError
-from workers.sources.page import MAX_ANCHORS, Link, find_links
+from workers.sources.page import MAX_ANCHORS, MAX_URLS, Link, find_links
 
 PAGES = Path(__file__).parent / "resources" / "newsrooms"
 
@@ -304,7 +304,11 @@ def test_page_with_100000_links_is_capped() -> None:
     assert len(listing.links) == 500
     assert listing.links[-1].url == "https://example.org/news/item-499"
     everything = find_links(html, "https://example.org/news/", max_links=10**6)
-    assert len(everything.links) == MAX_ANCHORS  # only the first MAX_ANCHORS anchors are read
+    assert len(everything.links) == MAX_URLS < MAX_ANCHORS  # only the first URLs are weighed
+    # past MAX_ANCHORS nothing is read at all, not even a lone off-site headline
+    tail = '<p><a href="https://elsewhere.example.net/x">A headline that goes somewhere else</a></p>'
+    far = find_links(html.replace(b"</main>", tail.encode() + b"</main>"), "https://example.org/news/")
+    assert far.refused == () and far.anchors == 100_001
 
 
 @pytest.mark.parametrize(

@@ -42,7 +42,9 @@ def epoch(year: int, month: int, day: int, *clock: int, tz: dt.tzinfo = dt.UTC) 
     return dt.datetime(year, month, day, hour, minute, second, micro, tzinfo=tz).timestamp()
 
 
-def generated(count: int, *, newest: float = 0.0, step: float = 3600.0, dated: bool = True) -> bytes:
+def generated(
+    count: int, *, newest: float = 1_748_736_000.0, step: float = 3600.0, dated: bool = True
+) -> bytes:
     """A urlset of `count` releases, the i-th modified i*step seconds before `newest`."""
     parts = [
         b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'

@@ -55,7 +55,12 @@ def choose(fetcher: Fetcher, run: Run, url: str, settings: Settings, *, forced: 
     """The source behind ``url``; raises FetchError or a parse error saying what was tried."""
     if forced is not None and forced not in SOURCE_TYPES:
         raise SourceParseError(url, f"unknown type {forced!r} (choose from {', '.join(SOURCE_TYPES)})")
-    response = fetcher.get(url, max_bytes=settings.max_page_bytes, accept=FEED_ACCEPT)
+    cap = (
+        settings.max_sitemap_bytes
+        if forced == "sitemap"
+        else max(settings.max_page_bytes, settings.max_feed_bytes)
+    )
+    response = fetcher.get(url, max_bytes=cap, accept=FEED_ACCEPT)
     tried: list[str] = []
     if forced in (None, "feed"):
         found = _as_feed(fetcher, run, url, response, settings, tried)
@@ -103,7 +108,7 @@ def describe(fetcher: Fetcher, run: Run, config: FeedConfig, settings: Settings)
         return Source(
             "page", config.url, "", len(listing.links), _samples((lk.title, lk.url) for lk in listing.links)
         )
-    response = fetcher.get(config.url, max_bytes=settings.max_feed_bytes, accept=SITEMAP_ACCEPT)
+    response = fetcher.get(config.url, max_bytes=settings.max_sitemap_bytes, accept=SITEMAP_ACCEPT)
     urls = _walk(fetcher, run, config, response, settings)
     recent = _recent(urls, config)
     return Source(
@@ -161,7 +166,7 @@ def _sitemap_source(
             first = (
                 response
                 if candidate == url
-                else fetcher.get(candidate, max_bytes=settings.max_feed_bytes, accept=SITEMAP_ACCEPT)
+                else fetcher.get(candidate, max_bytes=settings.max_sitemap_bytes, accept=SITEMAP_ACCEPT)
             )
             urls = _walk(fetcher, run, replace(config, url=candidate), first, settings)
         except PressroomError as exc:
@@ -198,9 +203,9 @@ def _walk(
     fetcher: Fetcher, run: Run, config: FeedConfig, first: Response, settings: Settings
 ) -> list[sitemap.SitemapURL]:
     def get(url: str, etag: str | None, last_modified: str | None) -> Response:
-        return fetcher.get(url, max_bytes=settings.max_feed_bytes, accept=SITEMAP_ACCEPT)
+        return fetcher.get(url, max_bytes=settings.max_sitemap_bytes, accept=SITEMAP_ACCEPT)
 
-    walk = SitemapWalk(get, run, config, {}, settings.max_feed_bytes)
+    walk = SitemapWalk(get, run, config, {}, settings.max_sitemap_bytes)
     walk.read(first, depth=1)
     return walk.urls
 

@@ -42,7 +42,6 @@ MAX_DEPTH = 2  # an index may point at indexes, whose children must be urlsets
 MAX_SITEMAP_URLS = 50_000  # per file, the sitemap protocol's own limit
 MAX_LINKS = 500  # article links kept from one listing page
 MAX_LISTING_ANCHORS = 20_000  # a page with more links than this is no newsroom listing
-FIRST_POLL_UNDATED = 50  # undated sitemap URLs a first poll may take (the rest are history)
 
 
 @dataclass(frozen=True)
@@ -182,7 +181,7 @@ def _read_sitemap(ctx: WorkerContext, config: FeedConfig, previous: dict[str, st
         ctx,
         "sitemap",
         config.url,
-        max_bytes=ctx.settings.max_feed_bytes,
+        max_bytes=ctx.settings.max_sitemap_bytes,
         accept=SITEMAP_ACCEPT,
         etag=previous.get("etag") or None,
         last_modified=previous.get("last_modified") or None,
@@ -197,7 +196,7 @@ def _read_sitemap(ctx: WorkerContext, config: FeedConfig, previous: dict[str, st
             ctx,
             "sitemap",
             url,
-            max_bytes=ctx.settings.max_feed_bytes,
+            max_bytes=ctx.settings.max_sitemap_bytes,
             accept=SITEMAP_ACCEPT,
             etag=etag,
             last_modified=last_modified,
@@ -205,7 +204,7 @@ def _read_sitemap(ctx: WorkerContext, config: FeedConfig, previous: dict[str, st
         )
 
     known = decode_children(previous.get("children"))
-    walk = SitemapWalk(get_child, _sandbox(ctx, config), config, known, ctx.settings.max_feed_bytes)
+    walk = SitemapWalk(get_child, _sandbox(ctx, config), config, known, ctx.settings.max_sitemap_bytes)
     walk.read(response, depth=1)
     if not walk.urls and not walk.matching and walk.rejected:
         raise SourceParseError(

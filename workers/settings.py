@@ -27,6 +27,7 @@ ON_UPDATE_POLICIES = ("ignore", "emit")
 SOURCE_TYPES = ("feed", "page", "sitemap")
 SOURCE_INTERVAL = 1800.0  # page and sitemap sources: a listing costs more to read than a feed
 SOURCE_MAX_AGE = 30 * 86400.0
+SITEMAP_MAX_BYTES = 50 * 10**6  # the sitemap protocol's own limit per file, uncompressed
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 _SIZE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib)?\s*$", re.IGNORECASE)
 _SIZE_UNITS = {"b": 1, "kb": 1000, "kib": 1024, "mb": 10**6, "mib": 2**20, "gb": 10**9, "gib": 2**30}
@@ -109,6 +110,12 @@ class Settings:
     model_path: Path | None = None  # None: the model shipped in models/
     redis_url: str | None = None  # None: start the embedded Redis
     data_dir: Path = field(default_factory=lambda: default_data_dir({}))
+
+    @property
+    def max_sitemap_bytes(self) -> int:
+        """Sitemaps may be as large as the protocol allows (50 MB), or the feed cap if larger:
+        the parser streams them in flat memory (workers.sources.sitemap)."""
+        return max(self.max_feed_bytes, SITEMAP_MAX_BYTES)
 
     def feed(self, name: str) -> FeedConfig | None:
         return next((f for f in self.feeds if f.name == name), None)

@@ -29,13 +29,16 @@ date and teaser, wrapped in site chrome. The links are found in five cheap passe
 
 A CSS ``selector`` replaces passes 1, 3 and 4 (off-site links it picks are kept: the user
 chose them; private-looking ones are not). ``include``/``exclude`` always apply. At most
-``MAX_ANCHORS`` anchors are read, so a hostile page costs milliseconds, not minutes.
+``MAX_ANCHORS`` anchors are read and ``MAX_URLS`` URLs weighed: a hostile page costs a
+fraction of a second, not minutes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -51,7 +54,8 @@ from tld import get_fld
 from workers.errors import SourceParseError
 from workers.urls import absolute_url, canonical_url
 
-MAX_ANCHORS = 20_000
+MAX_ANCHORS = 20_000  # anchors read from a page
+MAX_URLS = 2_000  # distinct candidate article URLs weighed (a real listing has tens to hundreds)
 MAX_REFUSED = 20
 MAX_TITLE = 500
 ITEM_CLIMB = 6  # a card's outer element is rarely more than a few levels above its link
@@ -189,7 +193,8 @@ def find_links(
             and not (exclude and exclude.search(url))
         ):
             claims = not text or _headline(text) or bool(_NOT_HEADLINE.search(text))
-            by_key.setdefault(key, []).append(_Anchor(a, url, text, heading, main, claims))
+            if key in by_key or len(by_key) < MAX_URLS:
+                by_key.setdefault(key, []).append(_Anchor(a, url, text, heading, main, claims))
     owners = _owners(by_key)
     found = []
     for anchors in by_key.values():
@@ -224,10 +229,8 @@ def _parse(html: bytes, source: str) -> _El:
         raise SourceParseError(source, reason)
     encoding = None
     if not utf16 and not _DECLARED_CHARSET.search(head):
-        try:
+        with contextlib.suppress(UnicodeDecodeError):  # else libxml2 guesses
             encoding = html.decode("utf-8") and "utf-8"
-        except UnicodeDecodeError:
-            pass  # libxml2 guesses
     # etree's HTMLParser is lxml.html's without the Python class lookup run for every element
     parser = etree.HTMLParser(huge_tree=False, encoding=encoding, remove_comments=True)
     try:
@@ -394,10 +397,11 @@ def _listing(found: list[_Found], base_url: str) -> list[_Found]:
         score[shape] = score.get(shape, 0) + 1 + bonus
     dominant = max(score, key=lambda s: score[s], default="")  # ties: the first seen
     mine = [f for f, shape in zip(found, shapes, strict=True) if shape == dominant]
-    parents = [f.item.getparent() for f in mine]
-    grids = {p for p in parents if p is not None and parents.count(p) >= 2}
+    parents = Counter(f.item.getparent() for f in mine)
+    grids = {p for p, n in parents.items() if p is not None and n >= 2}
     tags = {f.item.tag for f in mine}
-    return [f for f in found if f in mine or (f.item.getparent() in grids and f.item.tag in tags)]
+    chosen = {id(f) for f in mine}
+    return [f for f in found if id(f) in chosen or (f.item.getparent() in grids and f.item.tag in tags)]
 
 
 def _shape(url: str) -> str:
@@ -443,19 +447,17 @@ def _month_first(text: str, lang: str) -> bool:
 def _date_in(item: _El, text: str, month_first: bool) -> str:
     """A <time> or date meta in the card, else a date in its text, else just before it."""
     for el in item.iter("time", "meta"):
-        if el.tag == "time" or "date" in (el.get("itemprop") or el.get("property") or "").lower():
-            if found := _iso(el.get("datetime") or el.get("content") or "") or _text_date(
-                _text(el), month_first
-            ):
-                return found
+        dated = el.tag == "time" or "date" in (el.get("itemprop") or el.get("property") or "").lower()
+        value = el.get("datetime") or el.get("content") or ""
+        if dated and (found := _iso(value) or _text_date(_text(el), month_first)):
+            return found
     if found := _text_date(text, month_first):
         return found
     for node in (item, item.getparent()):  # <dt>date</dt><dd>link</dd>, <h3>date</h3><ul>...</ul>
         before = None if node is None else node.getprevious()
         if before is not None and before.tag != "a" and before.find(".//a") is None:
-            if found := _text_date(_text(before)[:80], month_first):
-                return found
-    return ""
+            found = found or _text_date(_text(before)[:80], month_first)
+    return found
 
 
 def _iso(value: str) -> str:

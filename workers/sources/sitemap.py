@@ -16,10 +16,13 @@ hostility, so every step here is capped:
   local names count. Image, video and hreflang extensions are skipped.
 
 An HTML page (a soft 404), an RSS feed or garbage raises SourceParseError with the reason.
-Broken XML is retried once in lxml's recover mode after escaping bare ``&`` (the usual
-breakage: unescaped query strings), which lxml would otherwise silently cut out of the
-URL; the result says so in ``recovered``. Which URLs a poll should take is
-``recent_urls``'s job; which child sitemaps to read is ``children_to_read``'s.
+Broken XML is retried once in lxml's recover mode (same safe options), after escaping
+every ``&`` that is not one of XML's five entities: unescaped query strings are the usual
+breakage, and recover mode alone would silently cut ``&lang=en`` out of the URL. The
+result says so in ``recovered``; one that yields no entry is refused.
+
+Which URLs a poll should take is ``recent_urls``'s job (read its rule: a first poll never
+takes a whole site), which child sitemaps to read is ``children_to_read``'s (depth, loops).
 """
 
 from __future__ import annotations
