@@ -1,14 +1,15 @@
 """Costly pages (issue 18): what each costs, when it is stopped, and what it costs the rest.
 
-    python bench/costly_bench.py [--phases pages,overhead,throughput] [--items N] [--repeat N]
+    python bench/costly_bench.py [--phases pages,scaling,overhead,throughput] [--items N] [--repeat N]
 
 Phases:
 
 * ``pages``: each page of the issue's table (built here) through the sandbox
-  (workers.budget) with the default budget (``worker.page_cpu_budget``, 10 s): refused by
-  the cheap counts (their CPU), then with the counts off, stopped at the budget (CPU the
-  kernel charged the child, wall time, the child's peak memory). ``--scaling`` also times
-  smaller pages of each kind to the end (how the cost grows with the count).
+  (workers.budget) with the default budget (``worker.page_cpu_budget``, 10 s): the cheap
+  counts' own CPU, the call refused by them, then with the counts off, stopped at the
+  budget (CPU the kernel charged the child, wall time, the child's peak memory).
+* ``scaling``: smaller pages of each kind parsed to the end (budget 60 s): how the cost
+  grows with the count.
 * ``overhead``: the sandbox's own cost per call: a 100 KB payload in and a 10 KB answer
   out (an adapter that does nothing else), and ``extract_article`` on the benchmark site's
   pages inline against through the sandbox.
@@ -25,6 +26,7 @@ Only loopback addresses are contacted.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -33,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +81,7 @@ ISSUE_PAGES = {
     "table 5,000 x 100": lambda: table(5_000),
     "100,000 nested div": lambda: nested_divs(100_000),
 }
-SCALING = {
+SCALING: dict[str, tuple[Callable[[int], bytes], tuple[int, ...]]] = {
     "paragraphs": (paragraphs, (10_000, 20_000, 40_000, 80_000)),
     "links": (links, (2_500, 5_000, 10_000)),
     "table rows": (table, (250, 500, 1_000, 2_000)),
@@ -120,7 +123,9 @@ def _call(box: Any, page: bytes, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def phase_pages(args: argparse.Namespace) -> dict[str, Any]:
-    from workers.budget import Budget
+    import workers.tasks  # noqa: F401  # loaded before the zygote forks, as in a worker
+    from workers.budget import Budget, refuse_costly_page
+    from workers.errors import PageRefused
     from workers.settings import Settings
 
     cpu_budget = Settings(feeds=()).page_cpu_budget
@@ -130,26 +135,35 @@ def phase_pages(args: argparse.Namespace) -> dict[str, Any]:
         for name, build in ISSUE_PAGES.items():
             page = build()
             row: dict[str, Any] = {"bytes": len(page)}
+            started = time.process_time()
+            with contextlib.suppress(PageRefused):
+                refuse_costly_page(page, "costly")
+            row["counting_cpu_ms"] = round((time.process_time() - started) * 1000, 2)
             row["with_counts"] = _call(box, page, {})
             row["budget_only"] = _call(box, page, {"max_tags": 0, "max_links": 0})
             results["pages"][name] = row
             print(name, json.dumps(row), file=sys.stderr, flush=True)
-        if args.scaling:
-            scaling: dict[str, list[dict[str, Any]]] = {}
-            wide = Budget(60.0)
-            try:
-                for kind, (build_n, sizes) in SCALING.items():
-                    for n in sizes:
-                        page = build_n(n)
-                        got = _call(wide, page, {"max_tags": 0, "max_links": 0})
-                        scaling.setdefault(kind, []).append({"count": n, "bytes": len(page), **got})
-                        print(kind, n, json.dumps(got), file=sys.stderr, flush=True)
-            finally:
-                wide.close()
-            results["scaling"] = scaling
     finally:
         box.close()
     return results
+
+
+def phase_scaling(args: argparse.Namespace) -> dict[str, Any]:
+    import workers.tasks  # noqa: F401  # loaded before the zygote forks, as in a worker
+    from workers.budget import Budget
+
+    scaling: dict[str, list[dict[str, Any]]] = {}
+    wide = Budget(60.0)
+    try:
+        for kind, (build_n, sizes) in SCALING.items():
+            for n in sizes:
+                page = build_n(n)
+                got = _call(wide, page, {"max_tags": 0, "max_links": 0})
+                scaling.setdefault(kind, []).append({"count": n, "bytes": len(page), **got})
+                print(kind, n, json.dumps(got), file=sys.stderr, flush=True)
+    finally:
+        wide.close()
+    return scaling
 
 
 def _echo_10k(payload: bytes, params: dict[str, Any]) -> dict[str, Any]:
@@ -295,7 +309,6 @@ def phase_throughput(args: argparse.Namespace) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--phases", default="pages,overhead,throughput")
-    parser.add_argument("--scaling", action="store_true", help="pages: also time smaller pages to the end")
     parser.add_argument("--items", type=int, default=300, help="throughput: ordinary items on the bench site")
     parser.add_argument("--repeat", type=int, default=2, help="throughput: runs with and without, each")
     parser.add_argument("--costly", choices=("issue", "budget"), default="issue")
@@ -304,7 +317,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
     results: dict[str, Any] = {"machine": pipeline_bench.machine()}
-    phases = {"pages": phase_pages, "overhead": phase_overhead, "throughput": phase_throughput}
+    phases = {
+        "pages": phase_pages,
+        "scaling": phase_scaling,
+        "overhead": phase_overhead,
+        "throughput": phase_throughput,
+    }
     for name in args.phases.split(","):
         results[name] = phases[name](args)
     text = json.dumps(results, indent=2)

@@ -81,11 +81,13 @@ def train_command(extra: tuple[Path, ...], out: Path) -> None:
         click.echo(
             f"dev macro-F1 (mou/fund/event/ranking): {dev['macro_f1']:.3f}  other F1: {dev['other_f1']:.3f}"
         )
-    dev2 = card["metrics"].get("dev2")
-    if dev2:
-        click.echo(
-            f"dev2 macro-F1 (mou/fund/event/ranking): {dev2['macro_f1']:.3f}  other F1: {dev2['other_f1']:.3f}"
-        )
+    for name in ("dev2", "dev_zh_hant", "dev_zh_hans"):
+        metrics = card["metrics"].get(name)
+        if metrics:
+            click.echo(
+                f"{name} macro-F1 (mou/fund/event/ranking): {metrics['macro_f1']:.3f}  "
+                f"other F1: {metrics['other_f1']:.3f}"
+            )
     click.echo(
         f"leave-one-seed-out: held-out seed accuracy {loso['held_out_seed_accuracy']:.2f}, "
         f"dev macro-F1 mean {loso['dev_macro_f1_mean']}"

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from classifiers.features import CUES
+from classifiers.language import load_converters
 from classifiers.model import PressReleaseClassifier, SegmentModel
 from workers.errors import ModelError
 
@@ -30,9 +31,14 @@ MEMBERS = frozenset({*ARRAYS, "header"})
 
 
 def library_versions() -> dict[str, str]:
+    import opencc
     import sklearn
 
-    return {"scikit-learn": sklearn.__version__, "numpy": np.__version__}
+    return {
+        "scikit-learn": sklearn.__version__,
+        "numpy": np.__version__,
+        "opencc": getattr(opencc, "__version__", "unknown"),
+    }
 
 
 def _arrays_digest(arrays: dict[str, np.ndarray]) -> str:
@@ -109,4 +115,5 @@ def _build(path: Path, header: Any, arrays: dict[str, np.ndarray]) -> PressRelea
     model.terms_, model.idf_ = arrays["terms"], arrays["idf"]
     model.coef_, model.intercept_ = arrays["coef"], arrays["intercept"]
     model.classes_ = np.asarray(["mou", "fund", "event", "ranking"])
+    load_converters()  # part of the model: Chinese is folded to Simplified before scoring
     return PressReleaseClassifier(model, header["thresholds"], str(header["version"]))

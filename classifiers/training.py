@@ -10,7 +10,11 @@ Training data (all versioned in ``classifiers/data``):
 * ``--extra`` files - the user's own labelled documents (title/lead sentences get the
   primary label; every sentence of an ``other`` document is a negative).
 
-``dev.jsonl`` and ``dev2.jsonl`` are never trained on: they only measure.
+* ``examples_zh.jsonl`` - Chinese example sentences and headlines (both scripts) written by
+  us, positives for every label and hard negatives;
+
+``dev.jsonl``, ``dev2.jsonl``, ``dev_zh_hant.jsonl`` and ``dev_zh_hans.jsonl`` are never
+trained on: they only measure.
 """
 
 from __future__ import annotations
@@ -229,6 +233,11 @@ def train(
     progress()
     dev_rows = document_rows(DEV_FILE) if DEV_FILE.is_file() else []
     dev2_rows = document_rows(DEV2_FILE) if DEV2_FILE.is_file() else []
+    zh_sets = {
+        name: document_rows(path)
+        for name, path in (("dev_zh_hant", DEV_ZH_HANT_FILE), ("dev_zh_hans", DEV_ZH_HANS_FILE))
+        if path.is_file()
+    }
     card: dict[str, Any] = {
         "name": "pressroom press-release classifier",
         "version": version,
@@ -245,6 +254,7 @@ def train(
         "metrics": {
             "dev": evaluate(clf, dev_rows) if dev_rows else None,
             "dev2": evaluate(clf, dev2_rows) if dev2_rows else None,
+            **{name: evaluate(clf, rows) for name, rows in zh_sets.items()},
             "leave_one_seed_out": leave_one_seed_out(data, dev_rows, progress),
         },
     }
@@ -265,6 +275,8 @@ def write_model_card(card: dict[str, Any], directory: Path) -> None:
         "",
         f"- version: `{card['version']}`",
         f"- labels: {', '.join(card['labels'])} (`other` when no label clears its threshold)",
+        "- languages: English, Chinese (Traditional and Simplified, folded to one vocabulary); "
+        "anything else, or too little text, gets no label (`classified`)",
         f"- thresholds: {card['thresholds']}",
         f"- training data sha256: `{card['training_data']['sha256']}` "
         f"({card['training_data']['n_sentences']} sentences)",
@@ -286,23 +298,29 @@ def write_model_card(card: dict[str, Any], directory: Path) -> None:
         f"- multi-label macro-F1 (all `labels`): {dev.get('multilabel_macro_f1')}",
         "",
     ]
-    dev2 = card["metrics"].get("dev2") or {}
-    if dev2:
+    for name, heading in (
+        ("dev2", "Dev2 set (hand-written, long newswire-style, never trained on)"),
+        ("dev_zh_hant", "Chinese dev set, Traditional (hand-written, never trained on)"),
+        ("dev_zh_hans", "Chinese dev set, Simplified (hand-written, never trained on)"),
+    ):
+        metrics = card["metrics"].get(name) or {}
+        if not metrics:
+            continue
         lines += [
-            "## Dev2 set (hand-written, long newswire-style, never trained on)",
+            f"## {heading}",
             "",
             "| label | precision | recall | F1 | support |",
             "|---|---|---|---|---|",
         ]
-        for label, s in dev2["primary"].items():
+        for label, s in metrics["primary"].items():
             lines.append(
                 f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |"
             )
         lines += [
             "",
-            f"- macro-F1 (mou/fund/event/ranking, primary label): {dev2.get('macro_f1')}",
-            f"- other F1: {dev2.get('other_f1')}",
-            f"- multi-label macro-F1 (all `labels`): {dev2.get('multilabel_macro_f1')}",
+            f"- macro-F1 (mou/fund/event/ranking, primary label): {metrics.get('macro_f1')}",
+            f"- other F1: {metrics.get('other_f1')}",
+            f"- multi-label macro-F1 (all `labels`): {metrics.get('multilabel_macro_f1')}",
             "",
         ]
     lines += [

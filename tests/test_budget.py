@@ -201,8 +201,9 @@ def test_results_and_errors_cross_as_json_with_their_class(sandbox: Budget) -> N
     with pytest.raises(ExtractError) as empty:
         sandbox.run("extract_article", b"   ", {"url": "http://x/empty"}, what="http://x/empty")
     assert empty.value.url == "http://x/empty" and empty.value.reason == "empty document"
-    with pytest.raises(SandboxError, match="ValueError: a bug"):
+    with pytest.raises(SandboxError, match="ValueError: a bug") as bug:
         sandbox.run("test_raise_value_error", b"", {}, what="bug")
+    assert not bug.value.transient  # the same bytes would fail the same way
     with pytest.raises(SandboxError, match="exit code 3"):
         sandbox.run("test_exit", b"", {}, what="exit")
     with pytest.raises(ValueError, match="no sandbox adapter"):
@@ -257,8 +258,9 @@ def test_callers_on_many_threads_each_get_their_own_answer(sandbox: Budget) -> N
 def test_a_killed_sandbox_child_and_zygote_are_replaced(sandbox: Budget) -> None:
     pending = sandbox.submit("test_spin", b"", {}, what="spin")
     os.kill(pending._child.pid, signal.SIGKILL)  # type: ignore[union-attr]  # from outside: not our budget
-    with pytest.raises(SandboxError, match="SIGKILL"):
+    with pytest.raises(SandboxError, match="SIGKILL") as killed:
         pending.result()
+    assert killed.value.transient  # not the page's doing: retried like a timeout
     assert sandbox._zygote is not None
     os.kill(sandbox._zygote.pid, signal.SIGKILL)
     os.waitpid(sandbox._zygote.pid, 0)
@@ -379,7 +381,9 @@ def test_a_job_grinding_past_its_lease_keeps_it_and_runs_once(
 
     from workers import daemon
 
-    monkeypatch.setattr(daemon, "HEARTBEAT_TTL", 2)  # RQ scores leases in whole seconds: 1 s may lapse at once
+    monkeypatch.setattr(
+        daemon, "HEARTBEAT_TTL", 2
+    )  # RQ scores leases in whole seconds: 1 s may lapse at once
     monkeypatch.setattr(daemon, "HEARTBEAT_EVERY", 0.2)
     site.add("/costly/grind.html", paragraphs(UNDER_THE_CAPS))
     paths = ["/costly/grind.html", f"{PAGES[0]}?grind=1"]
@@ -468,3 +472,31 @@ def test_pressroom_run_with_a_feed_of_costly_pages_beside_ordinary_feeds(
     for path in costly:
         assert site.requests[path] == 1  # fetched once: never retried
     assert json.loads(json.dumps(budget.costliest(redis)))[0]["outcome"] == "cpu-budget"
+
+
+# ---- the other parsers of outside bytes ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        b"User-agent: *\n" + b"".join(b"Disallow: /private/%06d/\n" % i for i in range(30_000)),
+        b"".join(b"User-agent: bot%05d\nDisallow: /a\n" % i for i in range(30_000)),
+        b"User-agent: *\nDisallow: /" + b"a" * 600_000 + b"\n",
+    ],
+    ids=["one-group-of-rules", "many-groups", "one-long-line"],
+)
+def test_robots_txt_at_its_size_cap_costs_a_fraction_of_the_budget(shape: bytes) -> None:
+    """robots.txt is read up to MAX_BYTES and parsed by pure Python, which lets the heartbeat
+    thread run (the GIL changes hands every few ms): its cost is bounded by the size cap, so
+    it is parsed in the worker, without a sandbox child (docs/budget.md)."""
+    from workers import robots
+    from workers.settings import Settings
+
+    body = shape[: robots.MAX_BYTES]
+    robots.parse_rules.cache_clear()
+    started = time.process_time()
+    verdicts = [robots.allowed_by(body, f"http://x/news/{i}.html", "pressroom/0.1") for i in range(50)]
+    spent = time.process_time() - started
+    assert all(verdicts)  # none of these rules forbids /news/
+    assert spent < Settings(feeds=()).page_cpu_budget / 20, f"{spent:.2f} s of CPU"

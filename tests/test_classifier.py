@@ -357,7 +357,7 @@ def _reference_proba(model: SegmentModel, sentences: list[str]) -> np.ndarray:
 
 def test_fast_scoring_equals_the_plain_computation() -> None:
     """Every sentence of the shipped evaluation sets and seeds scores as the plain formula says."""
-    model = load_classifier(DEFAULT_MODEL_PATH).segment_model
+    model = load_model(DEFAULT_MODEL_PATH).segment_model
     data = Path(__file__).parent.parent / "classifiers" / "data"
     lines = [
         line

@@ -38,6 +38,9 @@ FLOORS: dict[str, dict[str, float]] = {
     # 1.000 macro-F1 with the shipped model. One wrong document passes, two in one label do not.
     "zh-Hant": {"macro": 0.96, "other": 0.92, "per_label": 0.90},
     "zh-Hans": {"macro": 0.96, "other": 0.92, "per_label": 0.90},
+    # Held back: written after the Chinese support was finished, evaluated once (macro-F1 0.976,
+    # other F1 0.889, see tests/resources/blind_zh.md), never tuned on. Floors a little under.
+    "blind-zh": {"macro": 0.93, "other": 0.85, "per_label": 0.90},
 }
 BLIND_FILE = Path(__file__).parent / "resources" / "blind.jsonl"
 FILES: dict[str, Path] = {
@@ -46,8 +49,16 @@ FILES: dict[str, Path] = {
     "blind": BLIND_FILE,
     "zh-Hant": DEV_ZH_HANT_FILE,
     "zh-Hans": DEV_ZH_HANS_FILE,
+    "blind-zh": Path(__file__).parent / "resources" / "blind_zh.jsonl",
 }
-MIN_DOCS = {"dev": (100, 20), "dev2": (80, 16), "blind": (120, 24), "zh-Hant": (55, 10), "zh-Hans": (55, 10)}
+MIN_DOCS = {
+    "dev": (100, 20),
+    "dev2": (80, 16),
+    "blind": (120, 24),
+    "zh-Hant": (55, 10),
+    "zh-Hans": (55, 10),
+    "blind-zh": (50, 10),
+}
 # The hard cases every Chinese set must hold: (primary, another label that applies)
 HARD_CASES = [("mou", "event"), ("fund", "event"), ("event", "ranking")]
 
@@ -81,6 +92,15 @@ def test_chinese_sets_are_in_their_script_and_hold_the_hard_cases(script: str) -
     assert all(detect(r["title"], r["text"]).code == script for r in rows)
     for primary, also in HARD_CASES:
         assert any(r["primary"] == primary and also in r["labels"] for r in rows), (primary, also)
+
+
+@pytest.mark.parametrize("name", ["dev", "dev2", "blind"])
+def test_every_english_release_is_read_as_english(name: str) -> None:
+    """Language detection gates everything: an English release taken for another language
+    would lose its label (short newswire items dense with names are the risk)."""
+    for row in document_rows(FILES[name]):
+        found = detect(row["title"], row["text"])
+        assert (found.code, found.too_short) == ("en", False), row.get("id")
 
 
 def test_floors_respect_targets() -> None:

@@ -109,6 +109,10 @@ def test_chinese_lang_rules() -> None:
     assert chinese_lang("zh", neutral) == "zh"
     assert chinese_lang("en-GB", hant) == "en-GB"  # another declared language is left to the classifier
     assert chinese_lang("", "An English page with no declaration at all.") == ""
+    assert (
+        chinese_lang("zh-HK", "This is an English page under the site-wide tag of the Chinese edition.")
+        == "zh-HK"
+    )
 
 
 def test_wide_line_breaks_only() -> None:

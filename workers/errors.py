@@ -16,7 +16,7 @@
     ├── ExtractError           an article page yielded no usable text (url, reason)
     │   └── PageRefused        a cheap check refused the page before extraction (too many elements)
     ├── BudgetExceeded         parsing outside bytes used up its CPU/memory budget and was stopped
-    ├── SandboxError           the process parsing outside bytes failed otherwise (crash, bad answer)
+    ├── SandboxError           the process parsing outside bytes failed otherwise (crash, killed)
     ├── ModelError             classifier artefact missing, corrupt or incompatible (path, fix)
     └── StreamError            writing to or reading from Redis streams failed (key, reason)
 
@@ -159,12 +159,15 @@ class BudgetExceeded(PressroomError):
 
 
 class SandboxError(PressroomError):
-    """The child process parsing outside bytes crashed or answered nonsense (workers.budget)."""
+    """The child process parsing outside bytes failed otherwise (workers.budget): a library
+    raised an unexpected error (final), or the child was killed from outside or crashed
+    (``transient``: the OOM killer or an operator may have chosen it, not the page)."""
 
-    def __init__(self, where: str, reason: str) -> None:
+    def __init__(self, where: str, reason: str, *, transient: bool = False) -> None:
         super().__init__(f"{where}: {reason}")
         self.where = where
         self.reason = reason
+        self.transient = transient
 
 
 class ModelError(PressroomError):

@@ -280,9 +280,9 @@ def chinese_lang(declared: str, text: str) -> str:
     is mostly Chinese. The text decides the script when it can (characters only one script
     has); otherwise the declared script or region does (zh-HK, zh-TW -> Traditional; zh-CN,
     zh-SG -> Simplified); ``zh`` when neither tells. Pages often declare a site-wide tag, so
-    the text is trusted first.
+    the text is trusted first; a page whose text is not Chinese keeps its tag.
     """
-    from classifiers.language import CHINESE, SIMPLIFIED, TRADITIONAL, detect
+    from classifiers.language import CHINESE, SIMPLIFIED, TRADITIONAL, UNDETERMINED, detect
 
     primary, _, rest = declared.lower().partition("-")
     if primary not in ("zh", ""):
@@ -290,7 +290,9 @@ def chinese_lang(declared: str, text: str) -> str:
     found = detect("", text).code
     if found in (TRADITIONAL, SIMPLIFIED):
         return found
-    if not declared:
+    if found not in (CHINESE, UNDETERMINED) or not declared:
+        # Not Chinese text (an English page under a site-wide zh-HK): the page's tag as it is;
+        # the classifier reports the text's language.
         return CHINESE if found == CHINESE else declared
     subtags = set(rest.split("-"))
     if subtags & _ZH_HANT_TAGS:

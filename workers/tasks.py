@@ -10,7 +10,6 @@ batch are fetched concurrently.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import time
@@ -333,9 +332,12 @@ def _fetch_and_extract(
 
     def collect(timeout: float | None) -> Generator[_Done | _Failed, None, None]:
         for pending in wait_parsed(list(parked), timeout):
-            with contextlib.suppress(TimeoutError):  # a false alarm: still running
-                yield _extracted(ctx, parked[pending], pending)
-                del parked[pending]
+            try:
+                outcome = _extracted(ctx, parked[pending], pending)
+            except TimeoutError:  # a false alarm: still running
+                continue
+            del parked[pending]
+            yield outcome
 
     for _round in range(ctx.settings.per_host_concurrency):  # hosts interleaved: first pages first
         for host in lanes:

@@ -8,7 +8,7 @@ date and teaser, wrapped in site chrome. The links are found in five cheap passe
    (navigation, banner, contentinfo, complementary, search), an element whose class/id names
    chrome (menu, sidebar, pager, breadcrumb, share, tags, widget ...; CMS post classes such as
    ``category-news`` label content and are ignored), or ``rel=tag|category|next|prev``. When
-   the page marks a ``<main>``, headlines outside it are dropped. Each element is judged once.
+   a ``<main>`` holds most headlines, those outside it are dropped. Each element is judged once.
 2. **Same site.** Same registrable domain (www. and subdomains are the same site); an IP host
    must match host and port. Off-site, private-looking and non-http(s) headline links are
    refused with a reason, so a page whose links all go elsewhere explains itself.
@@ -17,15 +17,18 @@ date and teaser, wrapped in site chrome. The links are found in five cheap passe
    a pager or "read more" phrase. An anchor wrapping a whole card takes its heading or first
    headline-like block; an image or "Read more" anchor takes its card's unlinked heading. All
    anchors to one URL (image, headline, read more) make one link, titled by the headline.
+   Links to feeds, calendars and media files (.xml, .ics, .jpg, ...) are never articles.
 4. **Dominant URL shape.** URLs are grouped by path shape: depth, the first segment after a
    language code literally, the others as year/number/word/slug classes, plus query keys. The
    biggest group is the listing (a dated link, or one under the listing's own section, weighs
-   more), with any card of the same grid that links elsewhere (a PDF, another section). Event
+   more), with any card of the same grid that links elsewhere (a PDF, another section), less
+   a second list of the same shape kept in a folder of its own (a notices column). Event
    sidebars, tag pages, quick links and pagers differ in shape even when they read like news.
-5. **Date.** In the link's card (the highest near ancestor holding no other article URL: li,
-   tr, article ...): a ``<time datetime>``, else the first date in its text (English orders,
-   ``2025年3月12日``, ROC years; D/M or M/D as the page's unambiguous dates, else its ``lang``,
-   say), else the element just before it (``<dt>``, a day heading), else a date in the URL.
+5. **Date.** In the link's card (li, tr, article ...: the highest near ancestor holding no
+   other article of the link's URL shape, so a topic chip does not split it): ``<time>``,
+   else the first date in its text (English orders, ``2025年3月12日``, ROC years; D/M or M/D
+   as the page's unambiguous dates, else its ``lang``, say), else the element just before it
+   (``<dt>``, a day heading), else a date in the URL.
 
 A CSS ``selector`` replaces passes 1, 3 and 4 (off-site links it picks are kept: the user
 chose them; private-looking ones are not). ``include``/``exclude`` always apply. At most
@@ -55,7 +58,7 @@ from workers.errors import SourceParseError
 from workers.urls import absolute_url, canonical_url
 
 MAX_ANCHORS = 20_000  # anchors read from a page
-MAX_URLS = 2_000  # distinct candidate article URLs weighed (a real listing has tens to hundreds)
+MAX_URLS = 2_000  # candidate article URLs weighed (a real listing shows tens to hundreds)
 MAX_REFUSED = 20
 MAX_TITLE = 500
 ITEM_CLIMB = 6  # a card's outer element is rarely more than a few levels above its link
@@ -68,12 +71,14 @@ def _words(words: str) -> frozenset[str]:
 _El: TypeAlias = etree._Element
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _CHROME_TAGS = _words("nav aside menu noscript template dialog select")
+_SKIP_REL = _words("tag category next prev")
 _SECTIONING = _words("article aside main nav section")
 _CHROME_ROLES = _words("navigation banner contentinfo complementary search menu menubar")
 _CHROME_WORDS = _words(
     """nav navbar navigation menu menubar submenu megamenu sidebar pager pagination paging pagenav
     breadcrumb breadcrumbs crumbs share sharing sharer social sns tags tagcloud categories chips filters
-    cookie cookies consent skip widget widgets toolbar newsletter subscribe offcanvas topbar utility"""
+    cookie cookies consent skip widget widgets toolbar newsletter subscribe offcanvas topbar utility
+    aside sidenav rail"""
 )
 _PAGE_WORDS = _words("header footer masthead banner colophon")  # chrome when page-level only
 _PAGE_QUALIFIERS = _words("site page global main top bottom wrapper container region area outer inner l")
@@ -99,7 +104,12 @@ _DATE = re.compile(
     rf"|(?<!\d)(?P<y5>\d{{2,3}})\s*年\s*(?P<m5>\d{{1,2}})\s*月\s*(?P<d5>\d{{1,2}})\s*日",
     re.IGNORECASE,
 )
+_NUMERIC_DATE = re.compile(rf"(?<!\d)(\d{{1,2}})[/.-](\d{{1,2}})[/.-]{_YEAR}(?!\d)")
 _URL_DATE = re.compile(rf"(?<!\d)({_YEAR})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?!\d)")
+_NOT_ARTICLE = re.compile(  # feeds, calendars, media files: linked from listings, never releases
+    r"(?:/feed|/rss|\.(?:xml|rss|atom|rdf|json|ics|vcf|css|js|jpe?g|png|gif|svg|webp|zip|mp3|mp4|mov))/?$",
+    re.IGNORECASE,
+)
 _LANG_SEGMENT = re.compile(r"^(?:[a-z]{2}(?:[-_][a-z]{2,4})?|eng|chi|chs|cht|tc_chi|sc_chi)$")
 _DECLARED_CHARSET = re.compile(rb"<meta[^>]+charset|<\?xml[^>]+encoding", re.IGNORECASE)
 _NOT_PAGE = re.compile(
@@ -138,6 +148,7 @@ class _Found:
     title: str
     item: _El  # the link's card, row or list item
     main: bool
+    shape: str
     published: str = ""
 
 
@@ -168,15 +179,11 @@ def find_links(
     by_key: dict[str, list[_Anchor]] = {}
     for a in islice(chosen, MAX_ANCHORS):
         href = (a.get("href") or "").strip()
-        rel = set((a.get("rel") or "").lower().split())
         chrome, main, _ = _context(a, memo) if selector is None else (False, False, False)
-        if (
-            not href
-            or href.startswith("#")
-            or chrome
-            or (selector is None and rel & _words("tag category next prev"))
-        ):
+        if not href or href.startswith("#") or chrome:
             continue
+        if selector is None and _SKIP_REL.intersection((a.get("rel") or "").lower().split()):
+            continue  # topic chips and pagers say what they are
         text, heading = _anchor_text(a)
         if (hit := resolved.get(href)) is None:  # a card links one URL three times: resolve it once
             parts = urlsplit(absolute_url(href, base))
@@ -189,21 +196,22 @@ def find_links(
                 refused.append((url, reason or "not a valid http(s) URL"))
         elif (
             key != self_key
+            and (selector is not None or not _NOT_ARTICLE.search(urlsplit(url).path))
             and (include is None or include.search(url))
             and not (exclude and exclude.search(url))
         ):
             claims = not text or _headline(text) or bool(_NOT_HEADLINE.search(text))
-            if key in by_key or len(by_key) < MAX_URLS:
-                by_key.setdefault(key, []).append(_Anchor(a, url, text, heading, main, claims))
-    owners = _owners(by_key)
+            by_key.setdefault(key, []).append(_Anchor(a, url, text, heading, main, claims))
+            if len(by_key) >= MAX_URLS:
+                break  # the first MAX_URLS decide the listing: the rest of a huge page is not read
+    cards = _Cards(by_key)
     found = []
-    for anchors in by_key.values():
-        title, best = _title(anchors, owners)
+    for key, anchors in by_key.items():
+        title, best = _title(anchors, key, cards)
         if title or selector is not None:  # a picked link without a headline keeps its own text
             title = title or max((x.text for x in anchors), key=len)
-            found.append(
-                _Found(best.url, title[:MAX_TITLE], _item(best.el, owners), any(x.main for x in anchors))
-            )
+            item, main = cards.item(best.el, key), any(x.main for x in anchors)
+            found.append(_Found(best.url, title[:MAX_TITLE], item, main, cards.shapes[key]))
     texts = [_text(f.item)[:2000] for f in found]
     month_first = _month_first(" ".join(texts), (root.get("lang") or "").lower())
     for f, text in zip(found, texts, strict=True):
@@ -281,16 +289,20 @@ def _chrome_names(names: str, sectioned: bool) -> bool:
 
 def _anchor_text(a: _El) -> tuple[str, bool]:
     """An anchor's label and whether it is a heading's: the heading it wraps, else its text."""
+    parent = a.getparent()
+    grand = parent.getparent() if parent is not None else None
+    in_heading = any(p is not None and p.tag in _HEADINGS for p in (parent, grand))
+    if not len(a):  # plain text, the common case
+        text = " ".join((a.text or "").split())
+        return text or " ".join((a.get("aria-label") or a.get("title") or "").split()), in_heading
     inner = next(a.iter(*_HEADINGS), None)
     if inner is not None:
         return _text(inner), True
     text = _text(a) or " ".join((a.get("aria-label") or a.get("title") or "").split())
-    if len(a):  # a whole card in one anchor (title, date, teaser): its first headline-like block
-        blocks = [_text(b) for b in a.iter("div", "p", "span", "strong", "time") if not len(b)]
-        if a.find(".//div") is not None or a.find(".//p") is not None or any(map(_DATE.search, blocks)):
-            text = next((t for t in blocks if _headline(t)), text)
-    parent = a.getparent()
-    return text, any(p is not None and p.tag in _HEADINGS for p in (parent, parent.getparent()))
+    blocks = [_text(b) for b in a.iter("div", "p", "span", "strong", "time") if not len(b)]
+    if a.find(".//div") is not None or a.find(".//p") is not None or any(map(_DATE.search, blocks)):
+        text = next((t for t in blocks if _headline(t)), text)  # a whole card in one anchor
+    return text, in_heading
 
 
 def _text(el: _El) -> str:
@@ -349,38 +361,43 @@ def _canonical(url: str) -> str:
         return ""
 
 
-def _owners(by_key: dict[str, list[_Anchor]]) -> dict[_El, set[str]]:
-    """For elements a few levels above article-like anchors: which article URLs each one holds."""
-    owners: dict[_El, set[str]] = {}
-    for key, anchors in by_key.items():
-        for anchor in (x for x in anchors if x.claims):  # a topic chip does not make a second article
-            node = anchor.el.getparent()
-            for _ in range(ITEM_CLIMB + 1):
-                if node is None:
-                    break
-                owners.setdefault(node, set()).add(key)
-                node = node.getparent()
-    return owners
+class _Cards:
+    """Which article URLs the elements a few levels above article-like anchors hold, so that a
+    link's card is found: the highest near ancestor holding no other article of the link's kind
+    (a topic chip of another URL shape inside a card does not end the card; two links do)."""
+
+    def __init__(self, by_key: dict[str, list[_Anchor]]) -> None:
+        self.shapes = {key: _shape(anchors[0].url) for key, anchors in by_key.items()}
+        self.owners: dict[_El, set[str]] = {}
+        for key, anchors in by_key.items():
+            for anchor in (x for x in anchors if x.claims):  # a one-word chip is never an article
+                node = anchor.el.getparent()
+                for _ in range(ITEM_CLIMB + 1):
+                    if node is None:
+                        break
+                    self.owners.setdefault(node, set()).add(key)
+                    node = node.getparent()
+
+    def item(self, el: _El, key: str) -> _El:
+        for _ in range(ITEM_CLIMB):
+            parent = el.getparent()
+            if parent is None or parent.tag in ("body", "main", "html"):
+                break
+            others = self.owners.get(parent, set()) - {key}
+            if len(others) > 1 or any(self.shapes[o] == self.shapes[key] for o in others):
+                break
+            el = parent
+        return el
 
 
-def _item(el: _El, owners: dict[_El, set[str]]) -> _El:
-    """The link's card/row/list item: the highest near ancestor holding no other article URL."""
-    for _ in range(ITEM_CLIMB):
-        parent = el.getparent()
-        if parent is None or parent.tag in ("body", "main", "html") or len(owners.get(parent, ())) > 1:
-            break
-        el = parent
-    return el
-
-
-def _title(anchors: list[_Anchor], owners: dict[_El, set[str]]) -> tuple[str, _Anchor]:
+def _title(anchors: list[_Anchor], key: str, cards: _Cards) -> tuple[str, _Anchor]:
     """The headline of one URL: a heading anchor, any headline anchor, or its card's heading."""
     for wanted in (True, False):
         for anchor in anchors:
             if (anchor.heading or not wanted) and _headline(anchor.text):
                 return anchor.text, anchor
     for anchor in anchors:  # "Read more" or an image: the card's own unlinked heading names it
-        heading = next(_item(anchor.el, owners).iter(*_HEADINGS), None) if anchor.claims else None
+        heading = next(cards.item(anchor.el, key).iter(*_HEADINGS), None) if anchor.claims else None
         if heading is not None and heading.find(".//a") is None and _headline(t := _text(heading)):
             return t, anchor
     return "", anchors[0]
@@ -388,20 +405,33 @@ def _title(anchors: list[_Anchor], owners: dict[_El, set[str]]) -> tuple[str, _A
 
 def _listing(found: list[_Found], base_url: str) -> list[_Found]:
     """The links of the listing itself: its dominant URL shape, plus other cards of its grid."""
-    if any(f.main for f in found):
+    if sum(f.main for f in found) * 2 >= len(found) > 0:  # <main> holds the listing, not just a hero
         found = [f for f in found if f.main]
     section, score = _section(base_url, leaf=True), dict[str, int]()
-    shapes = [_shape(f.url) for f in found]
-    for f, shape in zip(found, shapes, strict=True):
+    for f in found:
         bonus = bool(f.published) + bool(section and _section(f.url, leaf=False) == section)
-        score[shape] = score.get(shape, 0) + 1 + bonus
+        score[f.shape] = score.get(f.shape, 0) + 1 + bonus
     dominant = max(score, key=lambda s: score[s], default="")  # ties: the first seen
-    mine = [f for f, shape in zip(found, shapes, strict=True) if shape == dominant]
+    mine = [f for f in found if f.shape == dominant]
+    lists: dict[_El | None, list[_Found]] = {}
+    for f in mine:
+        lists.setdefault(f.item.getparent(), []).append(f)
+    # Two lists of one shape, each in a folder of its own (/info/1021/ news beside /info/1022/
+    # notices): the other is another column of the site, not this listing (a hero stays).
+    biggest = max(lists.values(), key=len, default=[])
+    folders = {_folder(f.url) for f in biggest}
+    if len(folders) == 1:
+        own = [g for g in lists.values() if len(g) < 2 or {_folder(f.url) for f in g} & folders]
+        mine = [f for g in own for f in g]  # (page order is kept below: found is walked in order)
     parents = Counter(f.item.getparent() for f in mine)
     grids = {p for p, n in parents.items() if p is not None and n >= 2}
     tags = {f.item.tag for f in mine}
-    chosen = {id(f) for f in mine}
-    return [f for f in found if id(f) in chosen or (f.item.getparent() in grids and f.item.tag in tags)]
+    chosen, cards = {id(f) for f in mine}, {id(f.item) for f in mine}  # a chip shares its card
+    return [
+        f
+        for f in found
+        if id(f) in chosen or (f.item.getparent() in grids and f.item.tag in tags and id(f.item) not in cards)
+    ]
 
 
 def _shape(url: str) -> str:
@@ -413,7 +443,7 @@ def _shape(url: str) -> str:
         literal = all(s == "lang" for s in shape)
         shape.append(
             "lang" if i == 0 and _LANG_SEGMENT.match(seg)
-            else "Y" if re.fullmatch(_YEAR, seg)
+            else "Y" if len(seg) == 4 and seg[:2] in ("19", "20") and seg.isdigit()
             else "N" if seg.isdigit()
             else seg if literal
             else "w" if seg.isalpha()
@@ -421,6 +451,10 @@ def _shape(url: str) -> str:
         )  # fmt: skip
     keys = sorted({p.split("=")[0] for p in parts.query.split("&") if p and not p.startswith("utm_")})
     return f"{len(segs)}/{'/'.join(shape)}?{'&'.join(keys)}"
+
+
+def _folder(url: str) -> str:
+    return urlsplit(url).path.rsplit("/", 1)[0]
 
 
 def _section(url: str, *, leaf: bool) -> str:
@@ -436,11 +470,8 @@ def _section(url: str, *, leaf: bool) -> str:
 
 def _month_first(text: str, lang: str) -> bool:
     """Whether 03/04/2025 is March 4 on this page: its unambiguous dates say, else its language."""
-    votes = [
-        int(m["c4"]) > 12
-        for m in _DATE.finditer(text)
-        if m["y4"] and (int(m["a4"]) > 12) != (int(m["c4"]) > 12)
-    ]
+    pairs = [(int(a) > 12, int(c) > 12) for a, c in _NUMERIC_DATE.findall(text)]
+    votes = [month_first for day_first, month_first in pairs if day_first != month_first]
     return sum(votes) * 2 > len(votes) if votes else lang.startswith("en-us")
 
 
