@@ -238,8 +238,10 @@ _ZH_MOU_RULES = [
     re.compile(r"(?:结成|结为|组成|建立)[^。；：]{0,10}(?:联盟|伙伴关系|姊妹|姐妹)"),
     re.compile(r"备忘录|框架协议|合作协议|缔结姊妹|意向书|携手合作|联手|合资|签约"),
 ]
+# Both scripts written out (not folded first): this runs on every sentence holding 签/簽.
 _ZH_FUTURE = re.compile(
-    r"(?:将|拟|计划|预计|有望|准备|即将|预期|商讨|洽谈)[^。；：，]{0,6}(?:签署|签订|签约|缔结)"
+    r"(?:[将將]|[拟擬]|[计計][划劃]|[预預][计計]|有望|[准準][备備]|即[将將]|[预預]期|商[讨討]|[洽][谈談])"
+    r"[^。；：，]{0,6}(?:[签簽][署订訂约約]|[缔締][结結])"
 )
 _ZH_EVENT_NOUN = (
     r"(?:论坛|峰会|博览会|展览|研讨会|开放日|典礼|大赛|比赛|竞赛|马拉松|嘉年华|工作坊|讲座|会议|大会|"
@@ -260,7 +262,7 @@ def future_agreement(text: str) -> bool:
     low = text.lower()  # cheap pre-check: this runs on every sentence
     if any(v in low for v in _FUTURE_VERBS) and bool(_FUTURE.search(text)):
         return True
-    return not text.isascii() and ("签" in text or "簽" in text) and bool(_ZH_FUTURE.search(fold(text)))
+    return not text.isascii() and ("签" in text or "簽" in text) and bool(_ZH_FUTURE.search(text))
 
 
 def _chinese_headline_label(title: str) -> str | None:

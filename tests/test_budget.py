@@ -232,12 +232,16 @@ def test_a_parked_call_runs_on_while_others_are_served(sandbox: Budget) -> None:
     slow = sandbox.submit("test_spin", b"", {}, what="spin")
     with pytest.raises(TimeoutError):
         slow.result(timeout=0.1)
+    slow.yield_cpu()
+    assert os.getpriority(os.PRIO_PROCESS, slow._child.pid) == budget.PARKED_NICE  # type: ignore[union-attr]
     answers = [sandbox.run("test_echo", b"x" * n, {}, what="echo")["size"] for n in range(5)]
     assert answers == list(range(5))
     assert not slow.done() or slow.error is None  # still running, or only just stopped
     assert budget.wait([slow]) == [slow]
     with pytest.raises(BudgetExceeded):
         slow.result()
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    assert sandbox._idle and all(os.getpriority(os.PRIO_PROCESS, c.pid) == own for c in sandbox._idle)
 
 
 def test_callers_on_many_threads_each_get_their_own_answer(sandbox: Budget) -> None:

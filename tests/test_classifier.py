@@ -408,3 +408,41 @@ def test_segment_shortcuts_match_the_plain_rules() -> None:
                 paragraph,
             )
         assert seg._tidy(paragraph) == seg._WS.sub(" ", paragraph).strip(), paragraph
+
+
+def test_stream_lang_prefers_the_text_unless_the_page_says_more() -> None:
+    from classifiers.language import stream_lang
+
+    assert stream_lang("en-GB", "en") == "en-GB"  # the same language, said more precisely
+    assert stream_lang("zh-HK", "en") == "en"  # a site-wide Chinese tag on an English page
+    assert stream_lang("zh-Hant", "zh") == "zh-Hant"  # the page tells the script the text could not
+    assert stream_lang("zh-Hans", "zh-Hant") == "zh-Hant"
+    assert stream_lang("fr", "und") == "fr" and stream_lang("", "") == ""
+
+
+def test_folding_many_sentences_at_once_equals_one_by_one() -> None:
+    from classifiers.language import fold, fold_all
+
+    texts = ["簽署備忘錄。", "plain English.", "", "“Curly” quotes — and ＭｏＵ", "數碼港推出基金", "香港"]
+    assert fold_all(texts) == [fold(t) for t in texts]
+    assert fold_all(["a\nb", "簽\n署"]) == [fold("a\nb"), fold("簽\n署")]  # newlines: one by one
+
+
+def test_chinese_boilerplate_starts() -> None:
+    """ "About X" headings, media enquiries and end marks start the boilerplate; a notice titled
+    "关于...的通知" or a sentence opening with 关于 does not."""
+    from classifiers.segment import _boilerplate_starts
+
+    for start in (
+        "關於香港科技大學",
+        "关于数码港：",
+        "傳媒查詢：陳小姐",
+        "媒體關係",
+        "－完－",
+        "完",
+        "（完）",
+        "編者按",
+    ):
+        assert _boilerplate_starts(start), start
+    for body in ("关于举办2025年创新大赛的通知", "关于此次合作，双方表示满意。", "科大今日宣布成立基金。"):
+        assert not _boilerplate_starts(body), body

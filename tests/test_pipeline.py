@@ -30,7 +30,7 @@ from workers.embedded import EmbeddedRedis
 LABELS = {"mou", "fund", "event", "ranking", "other"}
 STREAM_FIELDS = {
     "v", "id", "feed", "url", "title", "published", "fetched", "label", "labels", "scores",
-    "text", "author", "lang", "model", "evidence",
+    "text", "author", "lang", "model", "evidence", "classified",
 }  # fmt: skip
 
 

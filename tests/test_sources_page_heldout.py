@@ -120,7 +120,10 @@ def test_dates(page: dict[str, Any]) -> None:
 
 def report() -> str:
     """A table of precision and recall per page, then every miss, extra and wrong field."""
-    rows = ["| page | expected | found | precision | recall | titles ok | dates ok |", "|---|---|---|---|---|---|---|"]
+    rows = [
+        "| page | expected | found | precision | recall | titles ok | dates ok | date part ok |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     details = []
     for page in EXPECTED:
         outcome = run(page)
@@ -130,9 +133,11 @@ def report() -> str:
         titles = hits - len(outcome.wrong_titles())
         dated = sum(1 for u, r in outcome.expected.items() if u in outcome.found and r.get("published"))
         dates = dated - len(outcome.wrong_dates())
+        # The contract is YYYY-MM-DD; this column only separates a format slip from a wrong day.
+        days = dated - sum(1 for _, want, got in outcome.wrong_dates() if got[:10] != want)
         rows.append(
             f"| {page['file']} | {len(outcome.expected)} | {len(outcome.found)} | {precision:.2f} | "
-            f"{recall:.2f} | {titles}/{hits} | {dates}/{dated} |"
+            f"{recall:.2f} | {titles}/{hits} | {dates}/{dated} | {days}/{dated} |"
         )
         for url in outcome.missing:
             details.append(f"{page['file']}: MISSING {url}")
@@ -142,7 +147,7 @@ def report() -> str:
             details.append(f"{page['file']}: TITLE {url}: want {want!r}, got {got!r}")
         for url, want, got in outcome.wrong_dates():
             details.append(f"{page['file']}: DATE {url}: want {want!r}, got {got!r}")
-    return "\n".join(rows + [""] + details)
+    return "\n".join([*rows, "", *details])
 
 
 if __name__ == "__main__":

@@ -88,10 +88,16 @@ Adapter = Callable[[bytes, dict[str, Any]], dict[str, Any]]
 # libraries and the model are mapped already). The costliest page measured reached 950 MiB
 # within its 10 s budget (docs/budget.md); past this the page is stopped as over its memory budget.
 MEMORY_HEADROOM = 2 * 2**30
-# A child that answers nothing for this many times its CPU budget (plus WALL_SLACK) is
-# killed: on a loaded machine CPU time runs slower than the clock; a stuck child uses none.
-WALL_FACTOR = 4.0
+# A child that answers nothing for this many times its CPU budget (plus WALL_SLACK), and
+# used less than MIN_PROGRESS of CPU in that time, is killed: a stuck child uses none. One
+# that is working, only slowly (a loaded machine, a parked call at a low priority), is given
+# another period: its CPU budget ends it.
+WALL_FACTOR = 2.0
 WALL_SLACK = 10.0
+MIN_PROGRESS = 0.1
+# The niceness of a call left running beside its batch (Pending.yield_cpu): at 10 it gets
+# about a tenth of a core that ordinary work also wants (the kernel's weights: 110 to 1024).
+PARKED_NICE = 10
 # A child is replaced after this many calls: the libraries' caches grow in it, not in the worker.
 CALLS_PER_CHILD = 2000
 # An answer larger than this is not read (the adapters return text capped far below it).
@@ -317,6 +323,7 @@ class _Child:
     pid: int
     sock: socket.socket
     calls: int = 0
+    niced: bool = False
     cpu: float = 0.0  # CPU its answered calls reported: the rest of its total is the call it died in
 
 
@@ -331,9 +338,23 @@ class Pending:
         self._cpu_budget = cpu_budget
         self._started = time.monotonic()
         self._wall_deadline = self._started + budget.wall_seconds
+        self._cpu_mark = child.cpu  # the child's CPU at the last wall deadline (its earlier calls at first)
         self._value: dict[str, Any] | None = None
         self._error: PressroomError | None = None
         self.cost: Cost | None = None  # set once the result (or the error) is in
+
+    def _progressed(self, child: _Child) -> bool:
+        """Did the child use MIN_PROGRESS seconds of CPU since the last wall deadline?
+        (/proc/<pid>/stat: it is the zygote's child, alive or a zombie, so the pid is its own.)"""
+        try:
+            with open(f"/proc/{child.pid}/stat", "rb") as stat:
+                fields = stat.read().rpartition(b")")[2].split()
+            used = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+        except (OSError, ValueError, IndexError):
+            return False
+        progressed = used - self._cpu_mark >= MIN_PROGRESS
+        self._cpu_mark = used
+        return progressed
 
     @property
     def error(self) -> PressroomError | None:
@@ -377,7 +398,9 @@ class Pending:
             if ready:
                 break
             now = time.monotonic()
-            if now >= self._wall_deadline:
+            if now >= self._wall_deadline and self._progressed(child):
+                self._wall_deadline = now + self._budget.wall_seconds
+            elif now >= self._wall_deadline:
                 self._budget._kill(child)
                 _status, cpu = self._budget._reap(child)
                 stopped = BudgetExceeded(self.what, self.name, self._budget.wall_seconds, kind="wall")
@@ -435,6 +458,16 @@ class Pending:
         self._value, self._error = value, error
         self.cost = Cost(cpu=cpu, wall=time.monotonic() - self._started)
         self._budget._observe(self)
+
+    def yield_cpu(self) -> None:
+        """Run the rest of this call at a low CPU priority (nice PARKED_NICE): a costly page
+        left running beside its batch then takes the cores only when nothing else wants them.
+        Its CPU budget is unchanged; on a busy machine the wall-clock guard may stop it first."""
+        child = self._child
+        if child is not None and not child.niced:
+            with contextlib.suppress(OSError):  # gone already: result() will say how
+                os.setpriority(os.PRIO_PROCESS, child.pid, PARKED_NICE)
+                child.niced = True
 
     def cancel(self) -> None:
         """Stop the call if it is still running (its child is killed); its outcome is dropped."""
@@ -589,7 +622,7 @@ class Budget:
         return _Child(pid, sock)
 
     def _release(self, child: _Child) -> None:
-        if child.calls >= CALLS_PER_CHILD:
+        if child.calls >= CALLS_PER_CHILD or child.niced:  # a process cannot undo its own nice
             self._discard(child)
             return
         with self._lock:

@@ -62,7 +62,7 @@ from pypdf.errors import DependencyError, LimitReachedError, PdfReadError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from workers.errors import ExtractError
-from workers.extract import MIN_TEXT_CHARS, Article
+from workers.extract import MIN_TEXT_CHARS, Article, content_length
 from workers.text import clean_text
 
 logger = logging.getLogger(__name__)
@@ -150,7 +150,7 @@ def extract_pdf(
         lang = _lang(reader)
     lines = _drop_running_lines(pages)
     text = clean_text("\n".join(p for page in lines for p in _paragraphs(page)), max_chars)
-    if len(text) < MIN_TEXT_CHARS:
+    if content_length(text) < MIN_TEXT_CHARS:  # a CJK character counts as several
         why = (
             f"; {len(skipped)} unreadable: {'; '.join(skipped[:3])}"
             if skipped

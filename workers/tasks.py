@@ -296,6 +296,7 @@ class _Outbox:
         ]
         written = ctx.emitter.emit_many(rows)
         metrics.emitted(p.label for p, w in zip(predictions, written, strict=True) if w)
+        metrics.classified_entries(p.classified for p, w in zip(predictions, written, strict=True) if w)
         for d, stream_id, p in zip(done, written, predictions, strict=True):
             log.info(
                 "feed %s: item %s %s -> %s (%s) [job %s]",
@@ -361,6 +362,7 @@ def _fetch_and_extract(
                     continue
                 outcome = _extract(ctx, fetched, may_park=len(parked) < MAX_PARKED)
                 if isinstance(outcome, Pending):
+                    outcome.yield_cpu()  # ordinary pages first; its budget still ends it
                     log.info(
                         "feed %s: item %s %s is costly; extracting the batch's other pages beside it [job %s]",
                         fetched.entry.feed, fetched.entry.id, fetched.entry.link, _job_id(),
@@ -399,10 +401,11 @@ def _fetch(ctx: WorkerContext, entry: Entry) -> _Fetched | _Failed:
 
 
 # A page whose extraction has not finished after this long (wall seconds) is left to finish,
-# or to be stopped at its CPU budget, in its own sandbox child while the batch's other pages
-# are extracted in another (workers.budget); an ordinary page takes about 10 ms. At most
-# MAX_PARKED such pages of one job run beside it at once; past that the job waits for them.
-PARK_AFTER = 1.0
+# or to be stopped at its CPU budget, in its own sandbox child, at a low CPU priority, while
+# the batch's other pages are extracted in another (workers.budget); an ordinary page takes
+# about 10 ms of CPU, well under 0.1 s of wall time on a busy machine. At most MAX_PARKED
+# such pages of one job run beside it at once; past that the job waits for them.
+PARK_AFTER = 0.3
 MAX_PARKED = 2
 
 

@@ -6,29 +6,34 @@ date and teaser, wrapped in site chrome. The links are found in five cheap passe
 1. **Chrome out.** Nothing inside nav, aside, a page-level header or footer (as in the HTML
    spec, a header/footer inside article/section/main belongs to that content), a landmark role
    (navigation, banner, contentinfo, complementary, search), an element whose class/id names
-   chrome (menu, sidebar, pager, breadcrumb, share, tags, widget ...; CMS post classes such as
-   ``category-news`` label content and are ignored), or ``rel=tag|category|next|prev``. When
-   a ``<main>`` holds most headlines, those outside it are dropped. Each element is judged once.
+   chrome (menu, pager, breadcrumb, share, tags ...; CMS post classes such as ``category-news``
+   label content and are ignored), or ``rel=tag|category|next|prev``. Names CMSs also give to
+   content (sidebar, widget, rail, and compounds: ``leftmenu``, ``left-side``, ``side-box``)
+   only mark a link as *side*: it is dropped in pass 4 unless the listing itself is there.
+   Hidden text (``sr-only``, ``visually-hidden``, ``aria-hidden``, ``hidden``) is not read.
+   When a ``<main>`` holds most headlines, those outside it are dropped.
 2. **Same site.** Same registrable domain (www. and subdomains are the same site); an IP host
    must match host and port. Off-site, private-looking and non-http(s) headline links are
    refused with a reason, so a page whose links all go elsewhere explains itself.
 3. **Headlines.** A URL is kept if an anchor to it reads like a headline: three words or more,
    a CJK character counting as half a word (Chinese has no spaces), dates not counted, and not
-   a pager or "read more" phrase. An anchor wrapping a whole card takes its heading or first
-   headline-like block; an image or "Read more" anchor takes its card's unlinked heading. All
-   anchors to one URL (image, headline, read more) make one link, titled by the headline.
+   a pager, "read more" or call to action ("Sign up", "Subscribe", 訂閱). Two words will do
+   for a link of the listing's URL shape in the listing's own rows, or dated (pass 4). An
+   anchor wrapping a whole card takes its heading or first headline-like block; an image or
+   "Read more" anchor takes its card's unlinked heading; a title cut short with "..." takes
+   the anchor's ``title`` attribute. All anchors to one URL make one link.
    Links to feeds, calendars and media files (.xml, .ics, .jpg, ...) are never articles.
 4. **Dominant URL shape.** URLs are grouped by path shape: depth, the first segment after a
    language code literally, the others as year/number/word/slug classes, plus query keys. The
    biggest group is the listing (a dated link, or one under the listing's own section, weighs
-   more), with any card of the same grid that links elsewhere (a PDF, another section), less
-   a second list of the same shape kept in a folder of its own (a notices column). Event
-   sidebars, tag pages, quick links and pagers differ in shape even when they read like news.
+   more; a side link less), with any card of the same grid that links elsewhere (a PDF,
+   another section), less side links and a second list of the same shape kept under a
+   section of its own (/xwzx/tzgg/ notices beside /xwzx/xwfb/ news). Event sidebars, tag
+   pages, quick links and pagers differ in shape even when they read like news.
 5. **Date.** In the link's card (li, tr, article ...: the highest near ancestor holding no
-   other article of the link's URL shape, so a topic chip does not split it): ``<time>``,
-   else the first date in its text (English orders, ``2025年3月12日``, ROC years; D/M or M/D
-   as the page's unambiguous dates, else its ``lang``, say), else the element just before it
-   (``<dt>``, a day heading), else a date in the URL.
+   other article of the link's URL shape, so a topic chip does not split it), read as
+   ``dates.py`` says: ``<time>``, a date in the text, a day and month in two elements, the
+   element just before the card, else a date in the URL.
 
 A CSS ``selector`` replaces passes 1, 3 and 4 (off-site links it picks are kept: the user
 chose them; private-looking ones are not). ``include``/``exclude`` always apply. At most
@@ -44,7 +49,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from functools import lru_cache
 from itertools import islice
 from typing import TypeAlias
@@ -55,6 +59,7 @@ from lxml.cssselect import CSSSelector, ExpressionError, SelectorError
 from tld import get_fld
 
 from workers.errors import SourceParseError
+from workers.sources import dates
 from workers.urls import absolute_url, canonical_url
 
 MAX_ANCHORS = 20_000  # anchors read from a page
@@ -75,11 +80,15 @@ _SKIP_REL = _words("tag category next prev")
 _SECTIONING = _words("article aside main nav section")
 _CHROME_ROLES = _words("navigation banner contentinfo complementary search menu menubar")
 _CHROME_WORDS = _words(
-    """nav navbar navigation menu menubar submenu megamenu sidebar pager pagination paging pagenav
-    breadcrumb breadcrumbs crumbs share sharing sharer social sns tags tagcloud categories chips filters
-    cookie cookies consent skip widget widgets toolbar newsletter subscribe offcanvas topbar utility
-    aside sidenav rail"""
+    """nav navbar navigation menu menubar submenu megamenu pager pagination paging pagenav breadcrumb
+    breadcrumbs crumbs share sharing sharer social sns tags tagcloud categories chips filters cookie
+    cookies consent skip toolbar newsletter subscribe offcanvas topbar utility"""
 )
+_SIDE_WORDS = _words("sidebar sidenav aside rail widget widgets")  # CMSs name content so too
+_SIDE_HEADS = _words("menu nav side")  # leftmenu, topnav, sidebox; never "inside"
+_SIDE_BEFORE = _words("left right top sub side main mega mobile foot head quick hot")
+_SIDE_AFTER = _words("box list bar wrap col column area block panel title con item items links")
+_SIDE_PARTS = (_SIDE_BEFORE | _SIDE_AFTER | _SIDE_HEADS) - {"side"}  # left-side, side-box, side-menu
 _PAGE_WORDS = _words("header footer masthead banner colophon")  # chrome when page-level only
 _PAGE_QUALIFIERS = _words("site page global main top bottom wrapper container region area outer inner l")
 _MODIFIERS = _words("with has no one two three is show hide layout open active toggle enabled")
@@ -93,19 +102,17 @@ _NOT_HEADLINE = re.compile(
     r"|^.{0,4}(?:更多|下一頁|上一頁|下一页|上一页|詳情|详情|全文|首頁|首页|末頁|尾页|返回).{0,4}$",
     re.IGNORECASE,
 )
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_MON = r"(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?"
-_YEAR = r"(?:19|20)\d\d"
-_DATE = re.compile(
-    rf"(?<!\d)(?P<y1>{_YEAR})\s*[-/.年]\s*(?P<m1>\d{{1,2}})\s*[-/.月]\s*(?P<d1>\d{{1,2}})(?!\d)"
-    rf"|(?<!\d)(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?[\s.-]+{_MON.replace('(', '(?P<b2>', 1)}[\s,.-]+(?P<y2>{_YEAR})(?!\d)"
-    rf"|\b{_MON.replace('(', '(?P<b3>', 1)}\s+(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y3>{_YEAR})(?!\d)"
-    rf"|(?<!\d)(?P<a4>\d{{1,2}})[/.-](?P<c4>\d{{1,2}})[/.-](?P<y4>{_YEAR})(?!\d)"
-    rf"|(?<!\d)(?P<y5>\d{{2,3}})\s*年\s*(?P<m5>\d{{1,2}})\s*月\s*(?P<d5>\d{{1,2}})\s*日",
+_CALL_TO_ACTION = re.compile(  # a newsletter box or a contact card, never a release
+    r"^\W*(?:sign[\s-]?up|subscribe|register|log[\s-]?in|contact us|get (?:in touch|email|news)|join our"
+    r"|e-?mail alerts?|follow us|abonnieren|anmelden|s'abonner|s'inscrire|suscr[ií]b|inscr[ií]b|iscriviti"
+    r"|訂閱|订阅|聯絡我們|联系我们|聯繫我們|登入|登录|註冊|注册)",
     re.IGNORECASE,
 )
-_NUMERIC_DATE = re.compile(rf"(?<!\d)(\d{{1,2}})[/.-](\d{{1,2}})[/.-]{_YEAR}(?!\d)")
-_URL_DATE = re.compile(rf"(?<!\d)({_YEAR})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?!\d)")
+_HIDDEN = etree.XPath(  # text a screen reader hears but a reader does not see
+    "//*[@hidden or @aria-hidden='true' or contains(@class,'sr-only') or contains(@class,'visually-hidden')"
+    " or contains(@class,'visuallyhidden') or contains(@class,'screen-reader') or contains(@class,'show-for-sr')"
+    " or contains(@class,'element-invisible') or contains(@class,'a11y-hidden') or contains(@class,'sr-text')]"
+)
 _NOT_ARTICLE = re.compile(  # feeds, calendars, media files: linked from listings, never releases
     r"(?:/feed|/rss|\.(?:xml|rss|atom|rdf|json|ics|vcf|css|js|jpe?g|png|gif|svg|webp|zip|mp3|mp4|mov))/?$",
     re.IGNORECASE,
@@ -122,7 +129,7 @@ _PRIVATE_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa", 
 class Link:
     url: str  # absolute URL as found (fragment dropped)
     title: str  # headline text, whitespace-normalised, at most MAX_TITLE chars ("" if none)
-    published: str  # "YYYY-MM-DD" or a UTC timestamp found next to the link, else ""
+    published: str  # "YYYY-MM-DD", the day written next to the link (no time-zone shift), else ""
 
 
 @dataclass(frozen=True)
@@ -139,6 +146,7 @@ class _Anchor:
     text: str
     heading: bool  # the text is (in) a heading
     main: bool  # inside <main>
+    side: bool  # inside a block named like a sidebar or widget (pass 1)
     claims: bool  # may stand for an article (headline, image, "read more"), unlike a topic chip
 
 
@@ -149,6 +157,8 @@ class _Found:
     item: _El  # the link's card, row or list item
     main: bool
     shape: str
+    side: bool
+    weak: bool  # a two-word title: kept only beside the listing's own links or dated
     published: str = ""
 
 
@@ -173,13 +183,13 @@ def find_links(
             raise SourceParseError(base_url, f"invalid CSS selector {selector!r}: {exc}") from exc
         chosen = dict.fromkeys(a for el in picked for a in ([el] if el.tag == "a" else el.iter("a")))
     own_site, self_key = _site(urlsplit(base_url).netloc)[0], _canonical(base_url)
-    memo: dict[_El, tuple[bool, bool, bool]] = {}
+    memo: dict[_El, _State] = {}
     resolved: dict[str, tuple[str, str, str]] = {}
     refused: list[tuple[str, str]] = []
     by_key: dict[str, list[_Anchor]] = {}
     for a in islice(chosen, MAX_ANCHORS):
         href = (a.get("href") or "").strip()
-        chrome, main, _ = _context(a, memo) if selector is None else (False, False, False)
+        chrome, side, main, _ = _context(a, memo) if selector is None else (False, False, False, False)
         if not href or href.startswith("#") or chrome:
             continue
         if selector is None and _SKIP_REL.intersection((a.get("rel") or "").lower().split()):
@@ -201,21 +211,24 @@ def find_links(
             and not (exclude and exclude.search(url))
         ):
             claims = not text or _headline(text) or bool(_NOT_HEADLINE.search(text))
-            by_key.setdefault(key, []).append(_Anchor(a, url, text, heading, main, claims))
+            by_key.setdefault(key, []).append(_Anchor(a, url, text, heading, main, side, claims))
             if len(by_key) >= MAX_URLS:
                 break  # the first MAX_URLS decide the listing: the rest of a huge page is not read
     cards = _Cards(by_key)
     found = []
     for key, anchors in by_key.items():
-        title, best = _title(anchors, key, cards)
+        anchors.sort(key=lambda x: x.side)  # a release also listed in a "most read" box is the list's
+        title, best, weak = _title(anchors, key, cards)
         if title or selector is not None:  # a picked link without a headline keeps its own text
             title = title or max((x.text for x in anchors), key=len)
             item, main = cards.item(best.el, key), any(x.main for x in anchors)
-            found.append(_Found(best.url, title[:MAX_TITLE], item, main, cards.shapes[key]))
+            shape, side = cards.shapes[key], best.side
+            found.append(_Found(best.url, title[:MAX_TITLE], item, main, shape, side, weak))
     texts = [_text(f.item)[:2000] for f in found]
-    month_first = _month_first(" ".join(texts), (root.get("lang") or "").lower())
+    charset = root.getroottree().docinfo.encoding or ""
+    style = dates.page_style(" ".join(texts), (root.get("lang") or "").lower(), charset)
     for f, text in zip(found, texts, strict=True):
-        f.published = _date_in(f.item, text.replace(f.title, " ", 1), month_first) or _url_date(f.url)
+        f.published = dates.date_in(f.item, text.replace(f.title, " ", 1), style) or dates.url_date(f.url)
     if selector is None:
         found = _listing(found, base_url)
     links = tuple(Link(f.url, f.title, f.published) for f in found[:max_links])
@@ -247,35 +260,53 @@ def _parse(html: bytes, source: str) -> _El:
         raise SourceParseError(source, f"not an HTML page ({exc})") from exc
     if root is None or root.find("body") is None:
         raise SourceParseError(source, "not an HTML page (no body)")
+    for el in _HIDDEN(root):  # links stay (a hidden tab of releases is still releases)
+        parent = el.getparent()
+        if parent is not None and el.tag != "a" and el.find(".//a") is None:
+            if el.tail:  # the text after the element is visible: keep it
+                before = el.getprevious()
+                if before is not None:
+                    before.tail = (before.tail or "") + el.tail
+                else:
+                    parent.text = (parent.text or "") + el.tail
+            parent.remove(el)
     return root
 
 
-def _context(el: _El, memo: dict[_El, tuple[bool, bool, bool]]) -> tuple[bool, bool, bool]:
-    """(in chrome, in <main>, in sectioning content) of an element; each ancestor judged once."""
+_State: TypeAlias = tuple[bool, bool, bool, bool]  # in chrome, in a side block, in <main>, sectioned
+
+
+def _context(el: _El, memo: dict[_El, _State]) -> _State:
+    """(in chrome, in a side block, in <main>, in sectioning content) of an element; each
+    ancestor judged once."""
     chain, node = [], el
     while node is not None and node not in memo:
         chain.append(node)
         node = node.getparent()
-    state = memo[node] if node is not None else (False, False, False)
+    state = memo[node] if node is not None else (False, False, False, False)
     for node in reversed(chain):
-        chrome, main, sectioned = state
+        chrome, side, main, sectioned = state
         tag = node.tag if isinstance(node.tag, str) else ""
         if not chrome and tag not in ("html", "body"):
             role = (node.get("role") or "").lower()
+            named = _chrome_names(f"{node.get('class') or ''} {node.get('id') or ''}", sectioned)
             chrome = (
                 tag in _CHROME_TAGS
                 or role in _CHROME_ROLES
                 or (tag in ("header", "footer") and not sectioned)
-                or _chrome_names(f"{node.get('class') or ''} {node.get('id') or ''}", sectioned)
+                or named == 2
             )
+            side = side or named == 1
             main = main or tag == "main" or role == "main"
             sectioned = sectioned or tag in _SECTIONING or role == "main"
-        state = memo[node] = (chrome, main, sectioned)
+        state = memo[node] = (chrome, side, main, sectioned)
     return state
 
 
 @lru_cache(maxsize=4096)
-def _chrome_names(names: str, sectioned: bool) -> bool:
+def _chrome_names(names: str, sectioned: bool) -> int:
+    """2 for a chrome name (menu, pager), 1 for a side one (sidebar, widget, leftmenu), else 0."""
+    found = 0
     for name in names.split():
         words = set(_NON_WORD.split(_CAMEL.sub(r"\1 \2", name).lower()))
         if _CONTENT_CLASS.match(name) or words & _MODIFIERS:  # category-news, has-sidebar
@@ -283,6 +314,18 @@ def _chrome_names(names: str, sectioned: bool) -> bool:
         if words & _CHROME_WORDS or (
             not sectioned and words & _PAGE_WORDS and words <= _PAGE_WORDS | _PAGE_QUALIFIERS | {""}
         ):
+            return 2
+        if words & _SIDE_WORDS or any(map(_side_word, words)) or ("side" in words and words & _SIDE_PARTS):
+            found = 1
+    return found
+
+
+def _side_word(word: str) -> bool:
+    """A compound naming a side block: left+menu, top+nav, side+box (but not in+side)."""
+    for head in _SIDE_HEADS:
+        if word.endswith(head) and word[: -len(head)] in _SIDE_BEFORE:
+            return True
+        if word.startswith(head) and word[len(head) :] in _SIDE_AFTER:
             return True
     return False
 
@@ -466,61 +509,3 @@ def _section(url: str, *, leaf: bool) -> str:
         if not (s.isdigit() or (i == 0 and _LANG_SEGMENT.match(s)))
     )
     return next(named, "")
-
-
-def _month_first(text: str, lang: str) -> bool:
-    """Whether 03/04/2025 is March 4 on this page: its unambiguous dates say, else its language."""
-    pairs = [(int(a) > 12, int(c) > 12) for a, c in _NUMERIC_DATE.findall(text)]
-    votes = [month_first for day_first, month_first in pairs if day_first != month_first]
-    return sum(votes) * 2 > len(votes) if votes else lang.startswith("en-us")
-
-
-def _date_in(item: _El, text: str, month_first: bool) -> str:
-    """A <time> or date meta in the card, else a date in its text, else just before it."""
-    for el in item.iter("time", "meta"):
-        dated = el.tag == "time" or "date" in (el.get("itemprop") or el.get("property") or "").lower()
-        value = el.get("datetime") or el.get("content") or ""
-        if dated and (found := _iso(value) or _text_date(_text(el), month_first)):
-            return found
-    if found := _text_date(text, month_first):
-        return found
-    for node in (item, item.getparent()):  # <dt>date</dt><dd>link</dd>, <h3>date</h3><ul>...</ul>
-        before = None if node is None else node.getprevious()
-        if before is not None and before.tag != "a" and before.find(".//a") is None:
-            found = found or _text_date(_text(before)[:80], month_first)
-    return found
-
-
-def _iso(value: str) -> str:
-    try:
-        if re.match(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d", value := value.strip()):
-            stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
-            if stamp.tzinfo is not None:
-                return stamp.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        return date.fromisoformat(value[:10]).isoformat() if len(value) >= 10 else ""
-    except ValueError:
-        return ""
-
-
-def _text_date(text: str, month_first: bool) -> str:
-    for m in _DATE.finditer(text):
-        if m["y1"]:
-            y, mo, d = int(m["y1"]), int(m["m1"]), int(m["d1"])
-        elif m["y2"] or m["y3"]:
-            n = "2" if m["y2"] else "3"
-            y, mo, d = int(m["y" + n]), _MONTHS.index(m["b" + n][:3].lower()) + 1, int(m["d" + n])
-        elif m["y4"]:
-            a, c, y = int(m["a4"]), int(m["c4"]), int(m["y4"])
-            mo, d = (a, c) if c > 12 or (a <= 12 and month_first) else (c, a)
-        else:
-            y, mo, d = int(m["y5"]) + 1911, int(m["m5"]), int(m["d5"])  # Republic of China era
-        try:
-            return date(y, mo, d).isoformat()
-        except ValueError:
-            continue
-    return ""
-
-
-def _url_date(url: str) -> str:
-    m = _URL_DATE.search(urlsplit(url).path)
-    return _text_date(f"{m[1]}-{m[2]}-{m[3]}", False) if m else ""
