@@ -358,3 +358,70 @@ def test_a_source_that_costs_more_than_the_budget_is_stopped_and_the_rest_flows(
     }
     assert status["costly"]["errors"] == 1
     assert "used up its CPU budget of 1 s (worker.page_cpu_budget)" in status["costly"]["last_error"]
+
+
+def test_pdf_releases_are_read_from_any_source_and_bad_ones_dead_lettered(
+    tmp_path: Path, site: Site, redis_url: str, redis: Redis
+) -> None:
+    from tests.test_pdf import bomb_pdf, release_paragraphs, release_pdf, repeated_page_pdf, sentences
+
+    paragraphs = release_paragraphs(3, seed=11)
+    pdfs = {
+        "release.pdf": release_pdf(
+            paragraphs, title="Lion Rock University signs a memorandum with a port authority"
+        ),
+        "untyped.pdf": release_pdf(
+            release_paragraphs(2, seed=12), title="A second release, served without its type"
+        ),
+        "locked.pdf": release_pdf(paragraphs, owner_password="owner", user_password="reader"),
+        "bomb.pdf": bomb_pdf(64 << 20),
+        "huge.pdf": repeated_page_pdf(10_000, sentences(12, 3)),
+    }
+    for name, data in pdfs.items():
+        kind = "application/octet-stream" if name == "untyped.pdf" else "application/pdf"
+        site.add(f"/pdf/{name}", data, content_type=kind)
+    items_xml = "".join(f"<item><title>{n}</title><link>{{{{BASE}}}}/pdf/{n}</link></item>" for n in pdfs)
+    site.add(
+        "/pdf/feed.xml",
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>p</title>{items_xml}</channel></rss>',
+    )
+    # and a listing page whose releases are PDFs
+    site.add(
+        "/pdf/releases/",
+        "<html><body><nav><a href='/'>Home</a></nav><main><h1>Press releases</h1><ul>"
+        "<li><span>2025-11-03</span> <a href='/pdf/listed-1.pdf'>University opens a joint laboratory for materials</a></li>"
+        "<li><span>2025-10-21</span> <a href='/pdf/listed-2.pdf'>Science park launches a fund for young companies</a></li>"
+        "</ul></main></body></html>",
+    )
+    for n in (1, 2):
+        site.add(
+            f"/pdf/listed-{n}.pdf",
+            release_pdf(release_paragraphs(2, seed=20 + n)),
+            content_type="application/pdf",
+        )
+    sources = [
+        {"name": "pdf-feed", "url": site.url("pdf/feed.xml")},
+        {"name": "pdf-listing", "url": site.url("pdf/releases/"), "type": "page"},
+    ]
+    env = environment(tmp_path, redis_url)
+    feeds = sources_file(tmp_path, site, sources)
+    result = pressroom("run", "--once", "--feeds", str(feeds), "--workers", "2", env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    by_url = {e["url"]: e for e in items(redis)}
+    expected = {
+        site.url(f"pdf/{n}")
+        for n in ("release.pdf", "untyped.pdf", "huge.pdf", "listed-1.pdf", "listed-2.pdf")
+    }
+    assert set(by_url) == expected
+    release = by_url[site.url("pdf/release.pdf")]
+    assert release["title"] == "Lion Rock University signs a memorandum with a port authority"
+    assert paragraphs[1][0][:60] in release["text"].replace("\n", " ")
+    assert by_url[site.url("pdf/listed-2.pdf")]["published"] == "2025-10-21"  # the date on the listing
+    dead = {e.fields["url"].rsplit("/", 1)[1]: e.fields for e in streams.iterate(redis, names.DEAD_STREAM)}
+    assert set(dead) == {"locked.pdf", "bomb.pdf"}
+    assert "password" in dead["locked.pdf"]["error"]
+    assert (
+        "no extractable text" in dead["bomb.pdf"]["error"]
+        and "Limit reached while decompressing" in dead["bomb.pdf"]["error"]
+    )
+    assert all(d["attempts"] == "1" for d in dead.values())  # final: never retried

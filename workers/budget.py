@@ -77,6 +77,7 @@ log = logging.getLogger(__name__)
 # name -> "module:function" of an adapter ``(payload: bytes, params: dict) -> dict``.
 ADAPTERS: dict[str, str] = {
     "extract_article": "workers.budget:extract_article_adapter",
+    "extract_pdf": "workers.pdf:extract_pdf_adapter",
     "parse_feed": "workers.sources.sandboxed:parse_feed_adapter",
     "find_links": "workers.sources.sandboxed:find_links_adapter",
     "parse_sitemap": "workers.sources.sandboxed:parse_sitemap_adapter",

@@ -53,6 +53,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -360,3 +361,8 @@ def _pdf_date(value: str) -> str:
     except ValueError:
         return ""
     return day.isoformat() if 1990 <= day.year <= date.today().year + 1 else ""
+
+
+def extract_pdf_adapter(payload: bytes, params: dict[str, Any]) -> dict[str, Any]:
+    """extract_pdf in a sandbox child (workers.budget): params ``url``; the Article as a dict."""
+    return asdict(extract_pdf(payload, str(params.get("url", ""))))

@@ -43,8 +43,10 @@ from workers.sources.entry import Entry
 
 log = logging.getLogger(__name__)
 
-PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, application/pdf;q=0.8, */*;q=0.5"
 HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
+PDF_TYPES = ("application/pdf", "application/x-pdf")
+UNTYPED = ("application/octet-stream", "binary/octet-stream", "")  # a PDF served without its type
 
 
 def _job_id() -> str:
@@ -414,16 +416,17 @@ def _extract(ctx: WorkerContext, fetched: _Fetched, *, may_park: bool) -> _Done 
     PARK_AFTER and ``may_park``, the call itself, to be collected with :func:`_extracted`."""
     response = fetched.response
     content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type not in HTML_TYPES:
+    is_pdf = content_type in PDF_TYPES or (content_type in UNTYPED and response.body.startswith(b"%PDF-"))
+    if not is_pdf and content_type not in HTML_TYPES:
         metrics.extracted(0.0, ok=False)
         return _Failed(
-            fetched.entry, ExtractError(response.url, f"not an HTML page (Content-Type {content_type})")
+            fetched.entry, ExtractError(response.url, f"not an HTML page or a PDF (Content-Type {content_type})")
         )
     # trafilatura's fast path (workers.budget.extract_article_adapter): as clean as the full one on
     # every page measured (docs/benchmarks.md); the page's own date is only looked for when the feed
     # did not give one
     pending = ctx.budget.submit(
-        "extract_article",
+        "extract_pdf" if is_pdf else "extract_article",
         response.body,
         {"url": response.url, "find_date": not fetched.entry.published},
         what=response.url,

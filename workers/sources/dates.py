@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from itertools import islice
+from itertools import islice, pairwise
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -134,14 +134,17 @@ def _split_date(item: etree._Element) -> str:
         for el in islice(item.iter(), MAX_LEAVES)
         if isinstance(el.tag, str) and not len(el) and el.tag != "a" and (text := (el.text or "").strip())
     ]
-    for first, second in zip(leaves, leaves[1:], strict=False):
+    for first, second in pairwise(leaves):
         for day, rest in ((first, second), (second, first)):
-            if (d := _DAY.fullmatch(day)) and (ym := _YEAR_MONTH.fullmatch(rest)):
-                if found := _valid(int(ym[1]), int(ym[2]), int(d[1])):
-                    return found
-            if (y := _YEAR_ONLY.fullmatch(rest)) and (md := _MONTH_DAY.fullmatch(day)):
-                if found := _valid(int(y[1]), int(md[1]), int(md[2])):
-                    return found
+            ym, d = _YEAR_MONTH.fullmatch(rest), _DAY.fullmatch(day)
+            y, md = _YEAR_ONLY.fullmatch(rest), _MONTH_DAY.fullmatch(day)
+            found = (
+                _valid(int(ym[1]), int(ym[2]), int(d[1])) if ym and d
+                else _valid(int(y[1]), int(md[1]), int(md[2])) if y and md
+                else ""
+            )  # fmt: skip
+            if found:
+                return found
     return ""
 
 

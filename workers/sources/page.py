@@ -117,6 +117,7 @@ _NOT_ARTICLE = re.compile(  # feeds, calendars, media files: linked from listing
     r"(?:/feed|/rss|\.(?:xml|rss|atom|rdf|json|ics|vcf|css|js|jpe?g|png|gif|svg|webp|zip|mp3|mp4|mov))/?$",
     re.IGNORECASE,
 )
+_DATE_FOLDER = re.compile(r"/(?:19|20)\d\d(?:[-_]?\d\d){0,2}(?:/|$)")
 _LANG_SEGMENT = re.compile(r"^(?:[a-z]{2}(?:[-_][a-z]{2,4})?|eng|chi|chs|cht|tc_chi|sc_chi)$")
 _DECLARED_CHARSET = re.compile(rb"<meta[^>]+charset|<\?xml[^>]+encoding", re.IGNORECASE)
 _NOT_PAGE = re.compile(
@@ -343,7 +344,7 @@ def _anchor_text(a: _El) -> tuple[str, bool]:
         return _text(inner), True
     text = _text(a) or " ".join((a.get("aria-label") or a.get("title") or "").split())
     blocks = [_text(b) for b in a.iter("div", "p", "span", "strong", "time") if not len(b)]
-    if a.find(".//div") is not None or a.find(".//p") is not None or any(map(_DATE.search, blocks)):
+    if a.find(".//div") is not None or a.find(".//p") is not None or any(map(dates.DATE.search, blocks)):
         text = next((t for t in blocks if _headline(t)), text)  # a whole card in one anchor
     return text, in_heading
 
@@ -352,14 +353,20 @@ def _text(el: _El) -> str:
     return " ".join("".join(el.itertext()).split())
 
 
-@lru_cache(maxsize=8192)
 def _headline(text: str) -> bool:
-    if not text or _NOT_HEADLINE.search(text):
-        return False
-    text = _DATE.sub(" ", text)
+    return _size(text) >= 3
+
+
+@lru_cache(maxsize=8192)
+def _size(text: str) -> float:
+    """How many words a headline-like text has (a CJK character is half), 0 for a pager,
+    "read more" or call to action; dates are not counted."""
+    if not text or _NOT_HEADLINE.search(text) or _CALL_TO_ACTION.search(text):
+        return 0
+    text = dates.DATE.sub(" ", text)
     cjk = 0 if text.isascii() else len(_CJK.findall(text))
     words = [w for w in _WORD.findall(_CJK.sub(" ", text) if cjk else text) if not w.isdigit()]
-    return len(words) + cjk / 2 >= 3
+    return len(words) + cjk / 2
 
 
 @lru_cache(maxsize=4096)
@@ -433,39 +440,66 @@ class _Cards:
         return el
 
 
-def _title(anchors: list[_Anchor], key: str, cards: _Cards) -> tuple[str, _Anchor]:
-    """The headline of one URL: a heading anchor, any headline anchor, or its card's heading."""
-    for wanted in (True, False):
+def _title(anchors: list[_Anchor], key: str, cards: _Cards) -> tuple[str, _Anchor, bool]:
+    """The headline of one URL: a heading anchor, any headline anchor, or its card's heading;
+    three words, else two (then the title is weak: pass 4 decides)."""
+    for need in (3, 2):
+        for wanted in (True, False):
+            for anchor in anchors:
+                if (anchor.heading or not wanted) and _size(anchor.text) >= need:
+                    return _untruncated(anchor.text, anchors), anchor, need < 3
+        for anchor in anchors:  # "Read more" or an image: the card's own unlinked heading names it
+            heading = next(cards.item(anchor.el, key).iter(*_HEADINGS), None) if anchor.claims else None
+            if heading is not None and heading.find(".//a") is None and _size(t := _text(heading)) >= need:
+                return t, anchor, need < 3
+    return "", anchors[0], False
+
+
+def _untruncated(title: str, anchors: list[_Anchor]) -> str:
+    """A title cut short with "..." on the page, whole from an anchor's title attribute."""
+    if title.endswith(("...", "\u2026")):
+        stem = title.rstrip(".\u2026 ")
         for anchor in anchors:
-            if (anchor.heading or not wanted) and _headline(anchor.text):
-                return anchor.text, anchor
-    for anchor in anchors:  # "Read more" or an image: the card's own unlinked heading names it
-        heading = next(cards.item(anchor.el, key).iter(*_HEADINGS), None) if anchor.claims else None
-        if heading is not None and heading.find(".//a") is None and _headline(t := _text(heading)):
-            return t, anchor
-    return "", anchors[0]
+            full = " ".join((anchor.el.get("title") or "").split())
+            if len(full) > len(stem) and full.startswith(stem):
+                return full
+    return title
 
 
 def _listing(found: list[_Found], base_url: str) -> list[_Found]:
     """The links of the listing itself: its dominant URL shape, plus other cards of its grid."""
-    if sum(f.main for f in found) * 2 >= len(found) > 0:  # <main> holds the listing, not just a hero
+    core = [f for f in found if not (f.side or f.weak)] or found
+    if sum(f.main for f in core) * 2 >= len(core) > 0:  # <main> holds the listing, not just a hero
         found = [f for f in found if f.main]
-    section, score = _section(base_url, leaf=True), dict[str, int]()
-    for f in found:
+    section, score = _section(base_url, leaf=True), dict[str, float]()
+    for f in (f for f in found if not f.weak):
         bonus = bool(f.published) + bool(section and _section(f.url, leaf=False) == section)
-        score[f.shape] = score.get(f.shape, 0) + 1 + bonus
+        score[f.shape] = score.get(f.shape, 0) + (1 + bonus) * (0.25 if f.side else 1)
     dominant = max(score, key=lambda s: score[s], default="")  # ties: the first seen
-    mine = [f for f in found if f.shape == dominant]
+    mine = [f for f in found if f.shape == dominant and not f.weak]
+    if not all(f.side for f in mine):  # a "most read" box beside the list (a widget may BE the list)
+        mine = [f for f in mine if not f.side]
     lists: dict[_El | None, list[_Found]] = {}
     for f in mine:
         lists.setdefault(f.item.getparent(), []).append(f)
-    # Two lists of one shape, each in a folder of its own (/info/1021/ news beside /info/1022/
+    # Two lists of one shape, each under a section of its own (/info/1021/ news beside /info/1022/
     # notices): the other is another column of the site, not this listing (a hero stays).
     biggest = max(lists.values(), key=len, default=[])
-    folders = {_folder(f.url) for f in biggest}
-    if len(folders) == 1:
-        own = [g for g in lists.values() if len(g) < 2 or {_folder(f.url) for f in g} & folders]
+    prefixes = {_prefix(f.url) for f in biggest}
+    if len(prefixes) == 1:
+        own = [g for g in lists.values() if len(g) < 2 or {_prefix(f.url) for f in g} & prefixes]
         mine = [f for g in own for f in g]  # (page order is kept below: found is walked in order)
+    parents = Counter(f.item.getparent() for f in mine)
+    rows = {p for p, n in parents.items() if p is not None and n >= 2}
+    mine += [  # two-word titles: in the listing's own rows, or dated, and of its shape and section
+        f
+        for f in found
+        if f.weak
+        and f.shape == dominant
+        and (f.item.getparent() in rows or f.published)
+        and (len(prefixes) != 1 or _prefix(f.url) in prefixes)
+        and (not f.side or all(x.side for x in mine))
+    ]
     parents = Counter(f.item.getparent() for f in mine)
     grids = {p for p, n in parents.items() if p is not None and n >= 2}
     tags = {f.item.tag for f in mine}
@@ -473,7 +507,13 @@ def _listing(found: list[_Found], base_url: str) -> list[_Found]:
     return [
         f
         for f in found
-        if id(f) in chosen or (f.item.getparent() in grids and f.item.tag in tags and id(f.item) not in cards)
+        if id(f) in chosen
+        or (
+            f.item.getparent() in grids
+            and f.item.tag in tags
+            and id(f.item) not in cards
+            and (f.published or not f.weak)
+        )
     ]
 
 
@@ -496,8 +536,11 @@ def _shape(url: str) -> str:
     return f"{len(segs)}/{'/'.join(shape)}?{'&'.join(keys)}"
 
 
-def _folder(url: str) -> str:
-    return urlsplit(url).path.rsplit("/", 1)[0]
+def _prefix(url: str) -> str:
+    """The section a URL is filed under: its folder up to a date (/xwzx/xwfb of /xwzx/xwfb/202511/x)."""
+    folder = urlsplit(url).path.rsplit("/", 1)[0]
+    m = _DATE_FOLDER.search(folder)
+    return folder[: m.start()] if m else folder
 
 
 def _section(url: str, *, leaf: bool) -> str:
