@@ -348,7 +348,6 @@ def test_a_source_that_costs_more_than_the_budget_is_stopped_and_the_rest_flows(
     feeds.write_text(feeds.read_text().replace("worker:\n", "worker:\n  page_cpu_budget: 1s\n"))
     assert load_settings(feeds).page_cpu_budget == 1.0
     env = environment(tmp_path, redis_url)
-    started = time.monotonic()
     result = pressroom("run", "--once", "--feeds", str(feeds), "--workers", "2", env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     assert {e["url"] for e in items(redis)} == {site.url(p) for p in UNI}
