@@ -74,6 +74,36 @@ def test_environment_picks_data_dir(tmp_path: Path) -> None:
         ("feeds:\n  - name: a\n    url: https://x.org/\n  bad indent\n", None, "invalid YAML"),
         ("feeds: [1, 2]\n", 1, "feeds[0] must be a mapping"),
         ("worker:\n  batch_size: 0\n", 2, "bad value for 'batch_size'"),
+        (
+            "feeds:\n  - name: a\n    url: https://x.org/\n    type: blog\n",
+            4,
+            "feed 'a': bad value for 'type'",
+        ),
+        (
+            "feeds:\n  - name: a\n    url: https://x.org/\n    include: '[news'\n",
+            4,
+            "not a valid regular expression",
+        ),
+        (
+            "feeds:\n  - name: a\n    url: https://x.org/\n    type: page\n    links: 'div[['\n",
+            5,
+            "not a valid CSS selector",
+        ),
+        (
+            "feeds:\n  - name: a\n    url: https://x.org/\n    links: 'a.title'\n",
+            4,
+            "'links' applies to type: page only",
+        ),
+        (
+            "feeds:\n  - name: a\n    url: https://x.org/\n    type: page\n    max_age: 7d\n",
+            5,
+            "'max_age' applies to type: sitemap only",
+        ),
+        (
+            "feeds:\n  - name: a\n    url: https://x.org/\n    type: sitemap\n    max_age: later\n",
+            5,
+            "bad value for 'max_age'",
+        ),
     ],
 )
 def test_bad_files_are_refused_with_location(text: str, line: int | None, needle: str) -> None:
@@ -84,6 +114,21 @@ def test_bad_files_are_refused_with_location(text: str, line: int | None, needle
     assert message.startswith("feeds.yaml")
     if line is not None:
         assert info.value.line == line, message
+
+
+def test_source_keys_load_with_their_defaults() -> None:
+    text = (
+        "defaults:\n  interval: 1h\nfeeds:\n"
+        "  - name: f\n    url: https://x.org/rss\n    exclude: '/tag/'\n"
+        "  - name: p\n    url: https://x.org/news/\n    type: page\n    links: 'div.item a'\n"
+        "  - name: s\n    url: https://x.org/sitemap.xml\n    type: sitemap\n    include: '/news/20'\n    max_age: 7d\n"
+        "  - name: q\n    url: https://x.org/press/\n    type: page\n    interval: 2h\n"
+    )
+    feed, page, sitemap, slow = parse_settings(text, "feeds.yaml").feeds
+    assert (feed.type, feed.interval, feed.exclude, feed.include) == ("feed", 3600.0, "/tag/", "")
+    assert (page.type, page.links, page.interval) == ("page", "div.item a", 1800.0)  # sources default to 30m
+    assert (sitemap.type, sitemap.include, sitemap.max_age) == ("sitemap", "/news/20", 7 * 86400.0)
+    assert slow.interval == 7200.0
 
 
 def test_missing_file_is_a_config_error(tmp_path: Path) -> None:

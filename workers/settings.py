@@ -246,12 +246,13 @@ def _regex(value: object) -> str:
 
 
 def _selector(value: object) -> str:
-    from lxml.cssselect import SelectorError, css_to_xpath
+    from cssselect import ExpressionError, SelectorError
+    from lxml.cssselect import CSSSelector
 
     text = _string(value)
     try:
-        css_to_xpath(text)
-    except SelectorError as exc:
+        CSSSelector(text)
+    except (SelectorError, ExpressionError) as exc:
         raise ValueError(f"not a valid CSS selector ({exc}): {value!r}") from None
     return text
 
