@@ -63,6 +63,26 @@ class Found:
     def not_modified(self) -> bool:
         return self.response.not_modified
 
+    def state_fields(self, now: float) -> dict[str, Any]:
+        """What the source's state keeps of this read: validators, counts and, for a sitemap,
+        its children (read by the next poll; ``links`` tells a redesign from a quiet week)."""
+        fields: dict[str, Any] = {
+            "etag": self.response.headers.get("etag", ""),
+            "last_modified": self.response.headers.get("last-modified", ""),
+            "title": self.title,
+            "entries": len(self.entries),
+            "rejected": len(self.rejected),
+            "skipped": f"{len(self.rejected)}, e.g. {self.rejected[0][0]}: {self.rejected[0][1]}"
+            if self.rejected
+            else "",
+            "last_ok": now,
+        }
+        if self.links is not None:
+            fields["links"] = self.links
+        if self.children:
+            fields["children"] = encode_children(self.children)
+        return fields
+
 
 def read_source(ctx: WorkerContext, config: FeedConfig, previous: dict[str, str], now: float) -> Found:
     """Read one source of any type; raises FetchError or a parse error naming the source."""

@@ -99,23 +99,7 @@ def poll_feed(feed: dict[str, Any]) -> dict[str, Any]:
         history = scheduling.merge_history(history, (e.published for e in found.entries))
         interval = _interval(ctx, config, history, now)
         fields["history"] = scheduling.encode_history(history)
-        fields.update(
-            etag=response.headers.get("etag", ""),
-            last_modified=response.headers.get("last-modified", ""),
-            title=found.title,
-            entries=len(found.entries),
-            rejected=len(found.rejected),
-            last_ok=now,
-        )
-        if found.links is not None:
-            fields["links"] = found.links
-        fields["skipped"] = (
-            f"{len(found.rejected)}, e.g. {found.rejected[0][0]}: {found.rejected[0][1]}"
-            if found.rejected
-            else ""
-        )
-        if config.type == "sitemap":
-            fields["children"] = polling.encode_children(found.children)
+        fields.update(found.state_fields(now))
     hint = scheduling.freshness_hint(response.headers, found.ttl, now, cap=ctx.settings.max_interval)
     next_at = now + scheduling.delay_after_success(interval, hint)
     fields.update(interval=round(interval), backoff=0)
@@ -420,7 +404,8 @@ def _extract(ctx: WorkerContext, fetched: _Fetched, *, may_park: bool) -> _Done 
     if not is_pdf and content_type not in HTML_TYPES:
         metrics.extracted(0.0, ok=False)
         return _Failed(
-            fetched.entry, ExtractError(response.url, f"not an HTML page or a PDF (Content-Type {content_type})")
+            fetched.entry,
+            ExtractError(response.url, f"not an HTML page or a PDF (Content-Type {content_type})"),
         )
     # trafilatura's fast path (workers.budget.extract_article_adapter): as clean as the full one on
     # every page measured (docs/benchmarks.md); the page's own date is only looked for when the feed
