@@ -120,7 +120,9 @@ def news_sitemap(site: Site, now: float, extra: tuple[str, ...] = ()) -> str:
         f"<news:title>Release {i}</news:title></news:news></url>"
         for i, p in enumerate(PARK + list(extra))
     )
-    return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{NS}" xmlns:news="{NEWS_NS}">{urls}</urlset>'
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{NS}" xmlns:news="{NEWS_NS}">{urls}</urlset>'
+    )
 
 
 _NAV = """<header class="site-header"><a class="logo" href="/uni/">Lion Rock University</a>

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -111,7 +112,23 @@ def _exit(payload: bytes, params: dict[str, Any]) -> dict[str, Any]:
     os._exit(3)
 
 
-for _name in ("_echo", "_raise_feed_error", "_raise_value_error", "_spin", "_sleep", "_allocate", "_exit"):
+def _burn(payload: bytes, params: dict[str, Any]) -> dict[str, Any]:
+    end = time.process_time() + params["seconds"]
+    while time.process_time() < end:
+        pass
+    return {"burnt": params["seconds"]}
+
+
+for _name in (
+    "_echo",
+    "_raise_feed_error",
+    "_raise_value_error",
+    "_spin",
+    "_sleep",
+    "_allocate",
+    "_exit",
+    "_burn",
+):
     budget.register(f"test{_name}", f"tests.test_budget:{_name}")
 
 
@@ -242,6 +259,25 @@ def test_a_parked_call_runs_on_while_others_are_served(sandbox: Budget) -> None:
         slow.result()
     own = os.getpriority(os.PRIO_PROCESS, 0)
     assert sandbox._idle and all(os.getpriority(os.PRIO_PROCESS, c.pid) == own for c in sandbox._idle)
+
+
+def test_a_child_that_served_a_costly_call_is_replaced() -> None:
+    """A costly page grows its child's heap for good; the next page gets a fresh child."""
+    box = Budget(5.0)
+    try:
+        cheap = box.submit("test_echo", b"a", {}, what="echo")
+        assert cheap._child is not None
+        cheap_pid = cheap._child.pid
+        cheap.result()
+        costly = box.submit("test_burn", b"", {"seconds": budget.FRESH_AFTER_CPU + 0.1}, what="burn")
+        assert costly._child is not None and costly._child.pid == cheap_pid  # the idle child, reused
+        assert costly.result() == {"burnt": budget.FRESH_AFTER_CPU + 0.1}
+        assert box._idle == []  # not kept: replaced on the next call
+        nxt = box.submit("test_echo", b"b", {}, what="echo")
+        assert nxt._child is not None and nxt._child.pid != cheap_pid
+        nxt.result()
+    finally:
+        box.close()
 
 
 def test_callers_on_many_threads_each_get_their_own_answer(sandbox: Budget) -> None:
@@ -504,3 +540,40 @@ def test_robots_txt_at_its_size_cap_costs_a_fraction_of_the_budget(shape: bytes)
     spent = time.process_time() - started
     assert all(verdicts)  # none of these rules forbids /news/
     assert spent < Settings(feeds=()).page_cpu_budget / 20, f"{spent:.2f} s of CPU"
+
+
+def test_the_sandbox_dies_with_its_worker() -> None:
+    """A worker killed outright (SIGKILL, the OOM killer) takes its zygote and children along
+    (PR_SET_PDEATHSIG): nothing it started lives on to compete for the cores."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the "worker": starts its sandbox while it has one thread, as a worker does
+        try:
+            os.close(read)
+            box = Budget(30.0)
+            box.start()
+            pending = box.submit("test_spin", b"", {}, what="spin")
+            assert box._zygote is not None and pending._child is not None
+            os.write(write, f"{box._zygote.pid} {pending._child.pid}".encode())
+            time.sleep(60)
+        finally:
+            os._exit(0)
+    os.close(write)
+    try:
+        zygote, child = (int(p) for p in os.read(read, 100).split())  # what is there, not 100 bytes
+    finally:
+        os.close(read)
+    watchers = [os.pidfd_open(p) for p in (zygote, child)]  # no reused pid can fool these
+    try:
+        assert not any(select.select(watchers, [], [], 0)[0])  # alive until their worker dies
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        deadline = time.monotonic() + 10
+        gone: set[int] = set()
+        while len(gone) < 2 and time.monotonic() < deadline:
+            ready, _, _ = select.select(watchers, [], [], 0.5)
+            gone.update(ready)
+        assert gone == set(watchers), "the sandbox outlived its worker"
+    finally:
+        for fd in watchers:
+            os.close(fd)

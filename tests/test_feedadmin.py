@@ -99,7 +99,11 @@ def test_add_discovers_the_feed_from_a_web_page(tmp_path: Path, site: Site) -> N
     ("target", "extra", "message"),
     [
         ("closed-port", [], "Connection refused"),
-        ("nolink.html", [], "no feed, sitemap or article listing found: an HTML page, not a feed; the page links no RSS or Atom feed"),
+        (
+            "nolink.html",
+            [],
+            "no feed, sitemap or article listing found: an HTML page, not a feed; the page links no RSS or Atom feed",
+        ),
         ("plain.txt", [], "not a feed"),
         ("missing.xml", [], "HTTP 404"),
         ("newswire/feed.xml", ["--name", "uni"], "a feed named 'uni' already exists"),

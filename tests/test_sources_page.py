@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from workers.errors import PressroomError, SourceParseError
+from workers.sources import dates
 from workers.sources.page import MAX_ANCHORS, MAX_URLS, Link, find_links
 
 PAGES = Path(__file__).parent / "resources" / "newsrooms"
@@ -556,4 +557,186 @@ def test_chinese_cms_gb18030_held_out() -> None:
         (f"{base}/3440.htm", "我校三项成果获省科学技术奖", "2025-02-26"),
         (f"{base}/3432.htm", "校领导走访慰问寒假留校学生", "2025-01-20"),
         (f"{base}/3428.htm", "我校获批国家级一流本科专业建设点", "2025-01-15"),
+    ]
+
+
+def test_time_datetime_gives_the_day_written_not_the_utc_day() -> None:
+    """09:15 on 3 November in Sydney (+11:00) is 2 November in UTC: the page's day is the 3rd."""
+    html = b"""<html><body><main><ul class="posts">
+      <li><h3><a href="/news/2025/harbour-bridge-lighting">Harbour bridge lighting switched to solar power</a></h3>
+          <time datetime="2025-11-03T09:15:00+11:00">3 November</time></li>
+      <li><h3><a href="/news/2025/ferry-timetable">Ferry timetable changes from next week</a></h3>
+          <time datetime="2025-10-31T23:30:00-05:00">31 October</time></li>
+      <li><h3><a href="/news/2025/park-reopens">Botanic park reopens after the storm</a></h3>
+          <time datetime="2025-10-30">30 October</time></li>
+    </ul></main></body></html>"""
+    listing = find_links(html, "https://city.example.com.au/news/")
+    assert [x.published for x in listing.links] == ["2025-11-03", "2025-10-31", "2025-10-30"]
+
+
+def test_a_listing_inside_a_widget_is_content_and_a_sign_up_link_is_never_one() -> None:
+    rows = "".join(
+        f'<tr><td>{m:02d}/{d:02d}/2025</td><td><a href="/news-releases/details/release-{m}-{d}">'
+        f"Company announces result number {m} of the year</a></td></tr>"
+        for m, d in ((11, 3), (10, 28), (9, 2))  # 10/28: month first on this page
+    )
+    rows += '<tr><td>08/14/2025</td><td><a href="/news-releases/details/board-changes">Board changes</a></td></tr>'
+    html = f"""<html lang="en"><body><main>
+      <div class="view view-widget-news"><table class="views-table">{rows}</table></div>
+      <div class="alerts"><p><a href="/email-alerts">Sign up to receive news releases by email</a></p></div>
+    </main></body></html>""".encode()
+    listing = find_links(html, "https://investors.example.com/news-releases")
+    assert [(x.url.rsplit("/", 1)[1], x.published) for x in listing.links] == [
+        ("release-11-3", "2025-11-03"),
+        ("release-10-28", "2025-10-28"),
+        ("release-9-2", "2025-09-02"),
+        ("board-changes", "2025-08-14"),  # two words, in the listing's own rows
+    ]
+    alone = """<html><body><main><h1>News</h1><p>No releases yet.</p>
+      <p><a href="/email-alerts">Sign up to receive news releases by email</a></p>
+      <p><a href="/contact">Contact us about media enquiries and interviews</a></p>
+      <p><a href="/zh/subscribe">訂閱本公司新聞稿電子報</a></p></main></body></html>""".encode()
+    assert find_links(alone, "https://investors.example.com/news").links == ()
+
+
+def test_two_word_titles_count_in_the_listing_rows_only() -> None:
+    html = b"""<html><body><main>
+      <ol class="releases">
+        <li><time datetime="2025-11-03">3 Nov</time> <a href="/media/2025/q3-production-report">Q3 production report</a></li>
+        <li><time datetime="2025-10-29">29 Oct</time> <a href="/media/2025/board-changes">Board changes</a></li>
+        <li><time datetime="2025-10-22">22 Oct</time> <a href="/media/2025/lithium-shipment-departs">First lithium shipment departs</a></li>
+        <li><time datetime="2025-10-17">17 Oct</time> <a href="/media/2025/ceo-statement">CEO statement</a></li>
+      </ol>
+      <p class="more"><a href="/media/2025/archive">Release archive</a></p>
+    </main></body></html>"""
+    listing = find_links(html, "https://www.miner.example.com.au/media")
+    assert [x.title for x in listing.links] == [
+        "Q3 production report",
+        "Board changes",
+        "First lithium shipment departs",
+        "CEO statement",
+    ]  # "Release archive" has the same URL shape but sits outside the rows
+
+
+def test_hidden_screen_reader_text_stays_out_of_titles() -> None:
+    html = b"""<html><body><main><ul class="list">
+      <li><a href="/news/2025/one">Council approves the budget<span class="sr-only"> (media release, 3 March 2025)</span></a>
+          <span class="date">3 March 2025</span></li>
+      <li><a href="/news/2025/two"><span class="visually-hidden">Media release: </span>Harbour tunnel tolls change
+          <i class="icon" aria-hidden="true">arrow_forward</i></a><span class="date">1 March 2025</span></li>
+      <li><a href="/news/2025/three"><h3>New library opens in the west<span hidden> (opens a new window)</span></h3></a>
+          <span class="date">28 February 2025</span></li>
+    </ul></main></body></html>"""
+    listing = find_links(html, "https://gov.example.org/news/")
+    assert triples(listing.links) == [
+        ("https://gov.example.org/news/2025/one", "Council approves the budget", "2025-03-03"),
+        ("https://gov.example.org/news/2025/two", "Harbour tunnel tolls change", "2025-03-01"),
+        ("https://gov.example.org/news/2025/three", "New library opens in the west", "2025-02-28"),
+    ]
+
+
+def test_side_boxes_named_in_compounds_or_filed_in_another_section_stay_out() -> None:
+    news = "".join(
+        f'<li><a href="/xwzx/xwfb/2025{m:02d}/t2025{m:02d}{d:02d}_{m}{d}.html">高新区召开第{m}次科技创新工作推进会议</a>'
+        f'<span class="date">2025-{m:02d}-{d:02d}</span></li>'
+        for m, d in ((11, 4), (10, 30), (10, 2))
+    )
+    notices = "".join(
+        f'<li><a href="/xwzx/tzgg/2025{m:02d}/t2025{m:02d}{d:02d}_9{d}.html">关于开展第{d}批科技型企业评价工作的通知</a></li>'
+        for m, d in ((11, 2), (10, 28))
+    )
+    html = f"""<html><body>
+      <div class="left-side"><div class="side-box"><span>通知公告</span><ul>{notices}</ul></div></div>
+      <div class="right-main"><ul class="list-news">{news}</ul></div>
+    </body></html>""".encode()
+    listing = find_links(html, "http://kjj.example.gov.cn/xwzx/xwfb/")
+    assert [x.url.split("/")[4] for x in listing.links] == ["xwfb", "xwfb", "xwfb"]
+    # the same boxes in an unnamed column are told apart by their section alone
+    plain = html.replace(b"left-side", b"col-a").replace(b"side-box", b"box-a")
+    assert [x.url for x in find_links(plain, "http://kjj.example.gov.cn/xwzx/xwfb/").links] == [
+        x.url for x in listing.links
+    ]
+
+
+def test_a_leftmenu_cell_of_popular_links_stays_out_but_inside_article_is_content() -> None:
+    def row(n: int, title: str, day: str) -> str:
+        return f'<tr><td><a href="/News_Content.aspx?n=NEWS&amp;s={n}">{title}</a></td><td>{day}</td></tr>'
+
+    html = f"""<html lang="zh-TW"><body><table><tr>
+      <td class="leftmenu"><table><tr><td>熱門點閱</td></tr>{row(1, "遠洋漁船船員權益保障措施說明", "")}{row(2, "鰻魚苗出口管制措施延長實施", "")}</table></td>
+      <td class="content"><div class="inside-article"><table class="list">
+        {row(5, "臺灣與帛琉簽署漁業合作協定", "114-11-03")}{row(4, "澄清說明", "114/10/08")}{row(3, "颱風過後漁船出港注意事項", "114.10.24")}
+      </table></div></td></tr></table></body></html>""".encode()
+    listing = find_links(html, "https://www.fa.example.gov.tw/News.aspx?n=NEWS")
+    assert [(x.url[-1], x.title, x.published) for x in listing.links] == [
+        ("5", "臺灣與帛琉簽署漁業合作協定", "2025-11-03"),  # ROC year 114 on a zh-TW page
+        ("4", "澄清說明", "2025-10-08"),  # four characters: a title in the list's own rows
+        ("3", "颱風過後漁船出港注意事項", "2025-10-24"),
+    ]
+    # unnamed columns: the box's own title (熱門點閱, "popular clicks") says what it is
+    plain = html.replace(b"leftmenu", b"col-a")
+    assert [x.url for x in find_links(plain, "https://www.fa.example.gov.tw/News.aspx?n=NEWS").links] == [
+        x.url for x in listing.links
+    ]
+
+
+def test_a_most_read_box_of_the_same_shape_and_folder_stays_out() -> None:
+    def item(slug: str, day: str) -> str:
+        return f'<li><a href="/news/{slug}">{slug.replace("-", " ").capitalize()}</a> {day}</li>'
+
+    html = f"""<html><body><div class="grid">
+      <div class="c1"><ul class="list">{item("council-approves-new-budget", "3 March 2025")}
+        {item("harbour-tunnel-tolls-change", "1 March 2025")}{item("new-library-opens-downtown", "27 February 2025")}</ul></div>
+      <div class="c2"><h2>Most read</h2><ul>{item("mayor-opens-new-bridge-today", "")}
+        {item("schools-close-for-the-storm", "")}</ul></div>
+    </div></body></html>""".encode()
+    listing = find_links(html, "https://city.example.org/news/")
+    assert [x.url.rsplit("/", 1)[1] for x in listing.links] == [
+        "council-approves-new-budget",
+        "harbour-tunnel-tolls-change",
+        "new-library-opens-downtown",
+    ]
+
+
+def test_day_and_month_written_in_separate_elements() -> None:
+    items = (
+        '<li><div class="date"><span>03</span><p>2025-11</p></div>'
+        '<h3><a href="info/1012/46102.htm">我校与国家技术创新中心签署战略合作协议</a></h3></li>'
+        '<li><div class="date"><p>2025年10月</p><span>31日</span></div>'
+        '<h3><a href="info/1012/46087.htm">我校十二个学科进入全球前百分之一</a></h3></li>'
+        '<li><div class="date"><b>2025</b><i>10-28</i></div>'
+        '<h3><a href="info/1012/46070.htm">第七届国际校友论坛在我校隆重举行</a></h3></li>'
+    )
+    html = f'<html><body><ul class="news-list">{items}</ul></body></html>'.encode()
+    listing = find_links(html, "https://news.example.edu.cn/xwfb.htm")
+    assert [x.published for x in listing.links] == ["2025-11-03", "2025-10-31", "2025-10-28"]
+
+
+def test_roc_years_with_dashes_are_read_on_taiwanese_pages_only() -> None:
+    assert dates.text_date("發布日期 114-11-04", dates.page_style("", "zh-tw")) == "2025-11-04"
+    assert dates.text_date("114/3/9", dates.Style(roc=True)) == "2025-03-09"
+    big5 = dates.page_style("中華民國114年", "", "big5")
+    assert big5.roc and dates.text_date("114.11.04", big5) == "2025-11-04"
+    assert dates.page_style("114-11-04 遠洋漁業 114-10-30", "", "big5").roc
+    assert not dates.page_style("中華民國114年", "zh-hant-hk", "big5").roc  # Hong Kong: Gregorian
+    assert not dates.page_style("114-11-04 發布 2025-11-04 114-10-30", "", "big5").roc
+    for lang in ("en", "zh-hk", "zh-cn", ""):
+        assert dates.text_date("Ref 114-11-04", dates.page_style("", lang)) == ""
+    # a Gregorian date written before an ROC-looking number wins, and the other way round
+    assert dates.text_date("2025-03-01 v114-11-04", dates.Style(roc=True)) == "2025-03-01"
+    assert dates.text_date("114-11-04 (2025-11-05)", dates.Style(roc=True)) == "2025-11-04"
+
+
+def test_truncated_titles_are_completed_from_the_title_attribute() -> None:
+    full = "区科技局与浙江大学签署产学研合作框架协议 共建三个联合研发中心"
+    html = f"""<html><body><ul class="list-news">
+      <li><a href="./202511/t20251103_1.html" title="{full}">区科技局与浙江大学签署产学研合作框架协议 共建三个...</a><span>2025-11-03</span></li>
+      <li><a href="./202511/t20251101_2.html" title="Something else entirely">Council approves the housing plan…</a><span>2025-11-01</span></li>
+      <li><a href="./202510/t20251030_3.html">高新区举办2025年度科技成果转化对接会</a><span>2025-10-30</span></li>
+    </ul></body></html>""".encode()
+    listing = find_links(html, "http://kjj.example.gov.cn/xwzx/xwfb/")
+    assert [x.title for x in listing.links] == [
+        full,
+        "Council approves the housing plan…",  # the attribute does not continue the text: kept
+        "高新区举办2025年度科技成果转化对接会",
     ]

@@ -101,6 +101,9 @@ MIN_PROGRESS = 0.1
 PARKED_NICE = 10
 # A child is replaced after this many calls: the libraries' caches grow in it, not in the worker.
 CALLS_PER_CHILD = 2000
+# ... and after a call that cost this much CPU: such a page grew its heap (lxml and Python keep
+# what they took: 950 MiB for the costliest page measured), which an ordinary page never needs.
+FRESH_AFTER_CPU = 1.0
 # An answer larger than this is not read (the adapters return text capped far below it).
 MAX_ANSWER = 64 * 2**20
 
@@ -325,6 +328,7 @@ class _Child:
     sock: socket.socket
     calls: int = 0
     niced: bool = False
+    costly: bool = False  # its last call cost FRESH_AFTER_CPU or more
     cpu: float = 0.0  # CPU its answered calls reported: the rest of its total is the call it died in
 
 
@@ -428,6 +432,7 @@ class Pending:
             return
         cpu = float(answer.get("cpu") or 0.0)
         child.cpu += cpu
+        child.costly = cpu >= FRESH_AFTER_CPU
         if "ok" in answer and isinstance(answer["ok"], dict):
             self._budget._release(child)
             self._finish(answer["ok"], None, cpu)
@@ -623,7 +628,8 @@ class Budget:
         return _Child(pid, sock)
 
     def _release(self, child: _Child) -> None:
-        if child.calls >= CALLS_PER_CHILD or child.niced:  # a process cannot undo its own nice
+        # a process cannot undo its own nice; a costly call leaves the heap it grew behind
+        if child.calls >= CALLS_PER_CHILD or child.niced or child.costly:
             self._discard(child)
             return
         with self._lock:

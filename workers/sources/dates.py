@@ -42,12 +42,11 @@ DATE = re.compile(  # any date a listing writes, Gregorian; used by page.py to k
 _ROC_DATE = re.compile(r"(?<![\d.:/-])(1[0-3]\d|[89]\d)([-/.])(\d{1,2})\2(\d{1,2})(?![\d.:/-])")
 _NUMERIC_DATE = re.compile(rf"(?<!\d)(\d{{1,2}})[/.-](\d{{1,2}})[/.-]{_YEAR}(?!\d)")
 _URL_DATE = re.compile(rf"(?<!\d)({_YEAR})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?!\d)")
-_ISO = re.compile(r"\s*(\d{4}-\d\d-\d\d)(?:$|[T ]\d\d:\d\d)")
+_ISO = re.compile(r"\s*(\d{4})-(\d\d)-(\d\d)(?!\d)")  # 2025-03-10, 2025-03-10T09:30+08:00
 _DAY = re.compile(r"(\d{1,2})\s*日?")
 _YEAR_MONTH = re.compile(rf"({_YEAR})\s*[-/.年]\s*(\d{{1,2}})\s*月?")
 _YEAR_ONLY = re.compile(rf"({_YEAR})\s*年?")
 _MONTH_DAY = re.compile(r"(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
-_ROC_LANGS = ("zh-tw", "zh-hant-tw")
 
 
 @dataclass(frozen=True)
@@ -62,14 +61,17 @@ def page_style(text: str, lang: str, charset: str = "") -> Style:
     """The page's date style from its cards' text, its ``lang`` and its declared charset.
 
     D/M against M/D: the page's unambiguous dates (13/03 or 03/13) vote, else en-US means M/D.
-    ROC years: a zh-TW page, or a Big5 one (Taiwan's legacy encoding) that says 民國 or writes
-    ROC-shaped dates, since Hong Kong pages in Big5 use the Gregorian calendar.
+    ROC years: a zh-TW page, or a Big5 one (Taiwan's legacy encoding) not marked Hong Kong or
+    Macau that says 民國 or writes only ROC-shaped dates (Hong Kong's Big5 pages are Gregorian).
     """
     pairs = [(int(a) > 12, int(c) > 12) for a, c in _NUMERIC_DATE.findall(text)]
     votes = [month_first for day_first, month_first in pairs if day_first != month_first]
     month_first = sum(votes) * 2 > len(votes) if votes else lang.startswith("en-us")
-    roc = lang.startswith(_ROC_LANGS) or (
-        "big5" in charset.lower() and not lang.startswith(("zh-hk", "zh-mo")) and "民國" in text
+    region = lang.rsplit("-", 1)[-1]
+    roc = region == "tw" or (
+        "big5" in charset.lower()
+        and region not in ("hk", "mo")
+        and ("民國" in text or (len(_ROC_DATE.findall(text)) >= 2 and not DATE.search(text)))
     )
     return Style(month_first, roc)
 
@@ -124,7 +126,7 @@ def url_date(url: str) -> str:
 def _iso(value: str) -> str:
     """The date part of an ISO 8601 date or timestamp, as written (no time-zone shift)."""
     m = _ISO.match(value)
-    return _valid(int(m[1][:4]), int(m[1][5:7]), int(m[1][8:])) if m else ""
+    return _valid(int(m[1]), int(m[2]), int(m[3])) if m else ""
 
 
 def _split_date(item: etree._Element) -> str:

@@ -28,8 +28,9 @@ date and teaser, wrapped in site chrome. The links are found in five cheap passe
    biggest group is the listing (a dated link, or one under the listing's own section, weighs
    more; a side link less), with any card of the same grid that links elsewhere (a PDF,
    another section), less side links and a second list of the same shape kept under a
-   section of its own (/xwzx/tzgg/ notices beside /xwzx/xwfb/ news). Event sidebars, tag
-   pages, quick links and pagers differ in shape even when they read like news.
+   section of its own (/xwzx/tzgg/ notices beside /xwzx/xwfb/ news) or in a box titled like
+   one ("Most read", 熱門點閱, 通知公告). Event sidebars, tag pages, quick links and pagers
+   differ in shape even when they read like news.
 5. **Date.** In the link's card (li, tr, article ...: the highest near ancestor holding no
    other article of the link's URL shape, so a topic chip does not split it), read as
    ``dates.py`` says: ``<time>``, a date in the text, a day and month in two elements, the
@@ -103,15 +104,19 @@ _NOT_HEADLINE = re.compile(
     re.IGNORECASE,
 )
 _CALL_TO_ACTION = re.compile(  # a newsletter box or a contact card, never a release
-    r"^\W*(?:sign[\s-]?up|subscribe|register|log[\s-]?in|contact us|get (?:in touch|email|news)|join our"
-    r"|e-?mail alerts?|follow us|abonnieren|anmelden|s'abonner|s'inscrire|suscr[ií]b|inscr[ií]b|iscriviti"
-    r"|訂閱|订阅|聯絡我們|联系我们|聯繫我們|登入|登录|註冊|注册)",
+    r"^\W*(?:(?:sign[\s-]?up|subscribe|register|log[\s-]?in|contact us|get in touch|join our|follow us"
+    r"|get (?:e-?mail|news) alerts|e-?mail alerts?|abonnieren|jetzt anmelden|s'abonner|s'inscrire"
+    r"|abonnez-vous|inscrivez-vous|suscr[ií]bete|inscr[ií]bete|iscriviti)\b|訂閱|订阅|聯絡我們|联系我们|聯繫我們)",
     re.IGNORECASE,
 )
-_HIDDEN = etree.XPath(  # text a screen reader hears but a reader does not see
-    "//*[@hidden or @aria-hidden='true' or contains(@class,'sr-only') or contains(@class,'visually-hidden')"
-    " or contains(@class,'visuallyhidden') or contains(@class,'screen-reader') or contains(@class,'show-for-sr')"
-    " or contains(@class,'element-invisible') or contains(@class,'a11y-hidden') or contains(@class,'sr-text')]"
+_HIDDEN_CLASS = re.compile(  # text a screen reader hears but a reader does not see
+    r"sr-only|visually-?hidden|screen-?reader|show-for-sr|element-invisible|a11y-hidden|sr-text",
+    re.IGNORECASE,
+)
+_BOX_TITLE = re.compile(
+    r"popular|most (?:read|viewed|shared)|trending|related|recommended|recent posts|hot news|meistgelesen"
+    r"|熱門|热门|排行|推薦|推荐|相關|相关|通知公告|最新公告|인기|많이 본",
+    re.IGNORECASE,
 )
 _NOT_ARTICLE = re.compile(  # feeds, calendars, media files: linked from listings, never releases
     r"(?:/feed|/rss|\.(?:xml|rss|atom|rdf|json|ics|vcf|css|js|jpe?g|png|gif|svg|webp|zip|mp3|mp4|mov))/?$",
@@ -185,7 +190,7 @@ def find_links(
         chosen = dict.fromkeys(a for el in picked for a in ([el] if el.tag == "a" else el.iter("a")))
     own_site, self_key = _site(urlsplit(base_url).netloc)[0], _canonical(base_url)
     memo: dict[_El, _State] = {}
-    resolved: dict[str, tuple[str, str, str]] = {}
+    resolved: dict[str, tuple[str, str, str, bool]] = {}
     refused: list[tuple[str, str]] = []
     by_key: dict[str, list[_Anchor]] = {}
     for a in islice(chosen, MAX_ANCHORS):
@@ -200,14 +205,15 @@ def find_links(
             parts = urlsplit(absolute_url(href, base))
             url = urlunsplit((*parts[:4], ""))
             reason = _refusal(parts.scheme.lower(), parts.netloc, own_site, selector is not None)
-            hit = resolved[href] = (url, reason, "" if reason else _canonical(url))
-        url, reason, key = hit
+            media = selector is None and bool(_NOT_ARTICLE.search(parts.path))
+            hit = resolved[href] = (url, reason, "" if reason else _canonical(url), media)
+        url, reason, key, media = hit
         if not key:
             if _headline(text) and len(refused) < MAX_REFUSED:
                 refused.append((url, reason or "not a valid http(s) URL"))
         elif (
             key != self_key
-            and (selector is not None or not _NOT_ARTICLE.search(urlsplit(url).path))
+            and not media
             and (include is None or include.search(url))
             and not (exclude and exclude.search(url))
         ):
@@ -218,8 +224,12 @@ def find_links(
     cards = _Cards(by_key)
     found = []
     for key, anchors in by_key.items():
-        anchors.sort(key=lambda x: x.side)  # a release also listed in a "most read" box is the list's
-        title, best, weak = _title(anchors, key, cards)
+        own = [x for x in anchors if not x.side]  # a release also in a "most read" box is the list's
+        title, best, weak = (
+            _title(own, key, cards) if 0 < len(own) < len(anchors) else ("", anchors[0], False)
+        )
+        if not title:
+            title, best, weak = _title(anchors, key, cards)
         if title or selector is not None:  # a picked link without a headline keeps its own text
             title = title or max((x.text for x in anchors), key=len)
             item, main = cards.item(best.el, key), any(x.main for x in anchors)
@@ -261,16 +271,6 @@ def _parse(html: bytes, source: str) -> _El:
         raise SourceParseError(source, f"not an HTML page ({exc})") from exc
     if root is None or root.find("body") is None:
         raise SourceParseError(source, "not an HTML page (no body)")
-    for el in _HIDDEN(root):  # links stay (a hidden tab of releases is still releases)
-        parent = el.getparent()
-        if parent is not None and el.tag != "a" and el.find(".//a") is None:
-            if el.tail:  # the text after the element is visible: keep it
-                before = el.getprevious()
-                if before is not None:
-                    before.tail = (before.tail or "") + el.tail
-                else:
-                    parent.text = (parent.text or "") + el.tail
-            parent.remove(el)
     return root
 
 
@@ -341,9 +341,9 @@ def _anchor_text(a: _El) -> tuple[str, bool]:
         return text or " ".join((a.get("aria-label") or a.get("title") or "").split()), in_heading
     inner = next(a.iter(*_HEADINGS), None)
     if inner is not None:
-        return _text(inner), True
-    text = _text(a) or " ".join((a.get("aria-label") or a.get("title") or "").split())
-    blocks = [_text(b) for b in a.iter("div", "p", "span", "strong", "time") if not len(b)]
+        return _visible_text(inner), True
+    text = _visible_text(a) or " ".join((a.get("aria-label") or a.get("title") or "").split())
+    blocks = [_text(b) for b in a.iter("div", "p", "span", "strong", "time") if not (len(b) or _hidden(b))]
     if a.find(".//div") is not None or a.find(".//p") is not None or any(map(dates.DATE.search, blocks)):
         text = next((t for t in blocks if _headline(t)), text)  # a whole card in one anchor
     return text, in_heading
@@ -351,6 +351,31 @@ def _anchor_text(a: _El) -> tuple[str, bool]:
 
 def _text(el: _El) -> str:
     return " ".join("".join(el.itertext()).split())
+
+
+def _visible_text(el: _El) -> str:
+    """An element's text less what only screen readers get (sr-only, aria-hidden, hidden)."""
+    if not any(map(_hidden, el.iterdescendants())):
+        return _text(el)
+    parts: list[str] = []
+
+    def walk(node: _El) -> None:
+        parts.append(node.text or "")
+        for child in node:
+            if isinstance(child.tag, str) and not _hidden(child):
+                walk(child)
+            parts.append(child.tail or "")
+
+    walk(el)
+    return " ".join("".join(parts).split())
+
+
+def _hidden(el: _El) -> bool:
+    return (
+        el.get("hidden") is not None
+        or el.get("aria-hidden") == "true"
+        or bool(_HIDDEN_CLASS.search(el.get("class") or ""))
+    )
 
 
 def _headline(text: str) -> bool:
@@ -450,7 +475,11 @@ def _title(anchors: list[_Anchor], key: str, cards: _Cards) -> tuple[str, _Ancho
                     return _untruncated(anchor.text, anchors), anchor, need < 3
         for anchor in anchors:  # "Read more" or an image: the card's own unlinked heading names it
             heading = next(cards.item(anchor.el, key).iter(*_HEADINGS), None) if anchor.claims else None
-            if heading is not None and heading.find(".//a") is None and _size(t := _text(heading)) >= need:
+            if (
+                heading is not None
+                and heading.find(".//a") is None
+                and _size(t := _visible_text(heading)) >= need
+            ):
                 return t, anchor, need < 3
     return "", anchors[0], False
 
@@ -484,21 +513,20 @@ def _listing(found: list[_Found], base_url: str) -> list[_Found]:
         lists.setdefault(f.item.getparent(), []).append(f)
     # Two lists of one shape, each under a section of its own (/info/1021/ news beside /info/1022/
     # notices): the other is another column of the site, not this listing (a hero stays).
-    biggest = max(lists.values(), key=len, default=[])
-    prefixes = {_prefix(f.url) for f in biggest}
-    if len(prefixes) == 1:
-        own = [g for g in lists.values() if len(g) < 2 or {_prefix(f.url) for f in g} & prefixes]
-        mine = [f for g in own for f in g]  # (page order is kept below: found is walked in order)
-    parents = Counter(f.item.getparent() for f in mine)
+    biggest = max(lists.values(), key=lambda g: len(g) + sum(bool(f.published) for f in g), default=[])
+    lists = {p: g for p, g in lists.items() if g is biggest or not _box_titled(p)}
+    mine = [f for g in lists.values() for f in g]
+    for filed in (_folder, _prefix):  # the exact folder, else the section over dated folders
+        if len(places := {filed(f.url) for f in biggest}) == 1:
+            own = [g for g in lists.values() if len(g) < 2 or {filed(f.url) for f in g} & places]
+            mine = [f for g in own for f in g]  # (page order is kept below: found is walked in order)
+            break
+    parents, rows_side = Counter(f.item.getparent() for f in mine), all(f.side for f in mine)
     rows = {p for p, n in parents.items() if p is not None and n >= 2}
-    mine += [  # two-word titles: in the listing's own rows, or dated, and of its shape and section
+    mine += [  # two-word titles: rows of the listing itself, of its shape (and section)
         f
         for f in found
-        if f.weak
-        and f.shape == dominant
-        and (f.item.getparent() in rows or f.published)
-        and (len(prefixes) != 1 or _prefix(f.url) in prefixes)
-        and (not f.side or all(x.side for x in mine))
+        if f.weak and f.shape == dominant and f.item.getparent() in rows and (rows_side or not f.side)
     ]
     parents = Counter(f.item.getparent() for f in mine)
     grids = {p for p, n in parents.items() if p is not None and n >= 2}
@@ -536,6 +564,24 @@ def _shape(url: str) -> str:
     return f"{len(segs)}/{'/'.join(shape)}?{'&'.join(keys)}"
 
 
+def _box_titled(parent: _El | None) -> bool:
+    """Whether a list sits in a box titled like a side box ("Most read", 熱門點閱, 通知公告)."""
+    for _ in range(3):
+        if parent is None:
+            return False
+        for el in (parent.getprevious(), *islice(parent, 2)):  # a box's title comes first
+            text = "" if el is None or not isinstance(el.tag, str) else _text(el)
+            if len(text) <= 30 and _BOX_TITLE.search(text):
+                return True
+        parent = parent.getparent()
+    return False
+
+
+def _folder(url: str) -> str:
+    return urlsplit(url).path.rsplit("/", 1)[0]
+
+
+@lru_cache(maxsize=4096)
 def _prefix(url: str) -> str:
     """The section a URL is filed under: its folder up to a date (/xwzx/xwfb of /xwzx/xwfb/202511/x)."""
     folder = urlsplit(url).path.rsplit("/", 1)[0]
