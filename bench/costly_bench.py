@@ -46,34 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pipeline_bench  # noqa: E402  # the daemon, site and Redis helpers
 
-
-def paragraphs(count: int) -> bytes:
-    return (
-        b"<html><head><title>t</title></head><body><article>"
-        + b"<p>x</p>" * count
-        + b"</article></body></html>"
-    )
-
-
-def links(count: int) -> bytes:
-    anchors = b"".join(b'<a href="/l/%06d">link</a> ' % i for i in range(count))
-    return (
-        b"<html><head><title>t</title></head><body><article><p>" + anchors + b"</p></article></body></html>"
-    )
-
-
-def table(rows: int, cells: int = 100) -> bytes:
-    row = b"<tr>" + b"<td>1</td>" * cells + b"</tr>"
-    return (
-        b"<html><head><title>t</title></head><body><article><table>"
-        + row * rows
-        + b"</table></article></body></html>"
-    )
-
-
-def nested_divs(depth: int) -> bytes:
-    return b"<html><body>" + b"<div>" * depth + b"x" + b"</div>" * depth + b"</body></html>"
-
+from tests.costly_pages import links, nested_divs, paragraphs, table  # noqa: E402
 
 ISSUE_PAGES = {
     "600,000 paragraphs": lambda: paragraphs(600_000),

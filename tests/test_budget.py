@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 from redis import Redis
 
+from tests.costly_pages import links, nested_divs, paragraphs, table
 from tests.daemons import EXPECTED, FAST_RETRIES, FEED_DIRS, PAGES, Daemon, stream_ids, wait_for, write_feeds
 from tests.sites import SITE_ROOT, Site
 from workers import budget, context, metrics, queues, status, streams
@@ -35,39 +36,6 @@ from workers.context import WorkerContext
 from workers.errors import BudgetExceeded, ExtractError, FeedParseError, PageRefused, SandboxError
 from workers.settings import parse_settings
 from workers.sources.entry import Entry
-
-
-def paragraphs(count: int) -> bytes:
-    """An article of ``count`` tiny paragraphs (600,000: 4.8 MB)."""
-    return (
-        b"<html><head><title>t</title></head><body><article>"
-        + b"<p>x</p>" * count
-        + b"</article></body></html>"
-    )
-
-
-def links(count: int) -> bytes:
-    """An article paragraph of ``count`` links (150,000: 5.0 MB)."""
-    anchors = b"".join(b'<a href="/l/%06d">link</a> ' % i for i in range(count))
-    return (
-        b"<html><head><title>t</title></head><body><article><p>" + anchors + b"</p></article></body></html>"
-    )
-
-
-def table(rows: int, cells: int = 100) -> bytes:
-    """A table of ``rows`` x ``cells`` (5,000 x 100: 5.0 MB)."""
-    row = b"<tr>" + b"<td>1</td>" * cells + b"</tr>"
-    return (
-        b"<html><head><title>t</title></head><body><article><table>"
-        + row * rows
-        + b"</table></article></body></html>"
-    )
-
-
-def nested_divs(depth: int) -> bytes:
-    """``depth`` nested <div> (100,000: 1.1 MB)."""
-    return b"<html><body>" + b"<div>" * depth + b"x" + b"</div>" * depth + b"</body></html>"
-
 
 ISSUE_PAGES = {
     "paragraphs": lambda: paragraphs(600_000),

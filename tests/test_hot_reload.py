@@ -51,10 +51,12 @@ def installed(tmp_path: Path, site: Site, redis_url: str) -> Iterator[tuple[Sche
     feeds = FeedsFile(tmp_path / "feeds.yaml", site)
     feeds.write(["uni", "corp"])
     settings = replace(load_settings(feeds.path), redis_url=redis_url)
-    context.install(context.build_context(settings))  # what a pressroom worker process does
+    worker_context = context.build_context(settings)
+    context.install(worker_context)  # what a pressroom worker process does
     try:
         yield Scheduler(Redis.from_url(redis_url), settings), feeds
     finally:
+        worker_context.close()  # its sandbox children (the polls parsed their feeds there)
         context.install(context.build_context(replace(settings, feeds=())))
 
 

@@ -197,21 +197,7 @@ def _read_page(ctx: WorkerContext, config: FeedConfig, previous: dict[str, str],
 
 
 def _read_sitemap(ctx: WorkerContext, config: FeedConfig, previous: dict[str, str], now: float) -> Found:
-    response = _get(
-        ctx,
-        "sitemap",
-        config.url,
-        max_bytes=ctx.settings.max_sitemap_bytes,
-        accept=SITEMAP_ACCEPT,
-        etag=previous.get("etag") or None,
-        last_modified=previous.get("last_modified") or None,
-        check_robots=True,
-    )
-    if response.not_modified:
-        return Found(response)
-    since = float(previous["last_ok"]) if previous.get("last_ok") else None
-
-    def get_child(url: str, etag: str | None, last_modified: str | None) -> Response:
+    def get(url: str, etag: str | None, last_modified: str | None) -> Response:
         return _get(
             ctx,
             "sitemap",
@@ -223,8 +209,12 @@ def _read_sitemap(ctx: WorkerContext, config: FeedConfig, previous: dict[str, st
             check_robots=True,
         )
 
+    response = get(config.url, previous.get("etag") or None, previous.get("last_modified") or None)
+    if response.not_modified:
+        return Found(response)
+    since = float(previous["last_ok"]) if previous.get("last_ok") else None
     known = decode_children(previous.get("children"))
-    walk = SitemapWalk(get_child, _sandbox(ctx, config), config, known, ctx.settings.max_sitemap_bytes)
+    walk = SitemapWalk(get, _sandbox(ctx, config), config, known, ctx.settings.max_sitemap_bytes)
     walk.read(response, depth=1)
     if not walk.urls and not walk.matching and walk.rejected:
         raise SourceParseError(
