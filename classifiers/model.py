@@ -206,7 +206,15 @@ def _evidence(segs: list[Segment], column: np.ndarray) -> str:
     chosen = [int(order[0])]
     if len(order) > 1 and column[order[1]] >= 0.5 and segs[int(order[1])].zone != "title":
         chosen.append(int(order[1]))
-    return " ".join(segs[i].text for i in sorted(chosen))
+    return _joined([segs[i].text for i in sorted(chosen)])
+
+
+def _joined(sentences: list[str]) -> str:
+    """Sentences as one text: a space after an English one, none after a Chinese one (。！？)."""
+    out = ""
+    for sentence in sentences:
+        out += sentence if not out or out.endswith(("。", "！", "？", "；")) else " " + sentence
+    return out
 
 
 def _fallback_evidence(segs: list[Segment]) -> str:

@@ -446,3 +446,14 @@ def test_chinese_boilerplate_starts() -> None:
         assert _boilerplate_starts(start), start
     for body in ("关于举办2025年创新大赛的通知", "关于此次合作，双方表示满意。", "科大今日宣布成立基金。"):
         assert not _boilerplate_starts(body), body
+
+
+def test_chinese_evidence_joins_sentences_without_a_space(trained: PressReleaseClassifier) -> None:
+    doc = Document(
+        "数码港宣布推出一亿元创新基金",
+        "数码港今日宣布推出一亿港元创新基金，支持初创企业在金融科技及人工智能领域的发展。"
+        "基金将以配对形式投资早期企业，每家企业最高可获一千万港元。",
+    )
+    pred = trained.predict([doc])[0]
+    assert pred.label == "fund"
+    assert "。" in pred.evidence and "。 " not in pred.evidence
