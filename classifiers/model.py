@@ -209,11 +209,15 @@ def _evidence(segs: list[Segment], column: np.ndarray) -> str:
     return _joined([segs[i].text for i in sorted(chosen)])
 
 
+# Full-width sentence ends (ideographic full stop, exclamation and question marks, semicolon).
+_WIDE_SENTENCE_ENDS = ("\u3002", "\uff01", "\uff1f", "\uff1b")
+
+
 def _joined(sentences: list[str]) -> str:
-    """Sentences as one text: a space after an English one, none after a Chinese one (。！？)."""
+    """Sentences as one text: a space after an English one, none after a Chinese one."""
     out = ""
     for sentence in sentences:
-        out += sentence if not out or out.endswith(("。", "！", "？", "；")) else " " + sentence
+        out += sentence if not out or out.endswith(_WIDE_SENTENCE_ENDS) else " " + sentence
     return out
 
 
