@@ -12,6 +12,8 @@ so a test can tell "every release once" from "everything the site links to".
     /sitemap_index.xml        an index of a pages sitemap and a Google News sitemap
                                                                           -> 3 newswire + 4 science-park
                                                                              releases under /articles/
+                              (and the section pages /articles/ and /articles/newswire/,
+                              recently modified, which are listings, not releases)
     /wire/sitemap.xml.gz      a gzip sitemap repeating two of those releases (cross-source dedup)
 """
 
@@ -63,6 +65,8 @@ class Newsroom:
             self.site.url("articles/archive/old-release-1.html"),
             self.site.url("articles/archive/old-release-2.html"),
             self.site.url("about/our-story.html"),
+            self.site.url("articles/"),  # section pages the sitemap lists beside their articles
+            self.site.url("articles/newswire/"),
         ]
 
 
@@ -72,7 +76,12 @@ def serve_newsroom(site: Site, now: float | None = None) -> Newsroom:
     for path in WIRE + PARK:
         site.add("/" + _alias(path), (SITE_ROOT / path).read_bytes())
     decoy_body = (SITE_ROOT / UNI[0]).read_bytes()  # a whole article page: leaks would be delivered
-    for decoy in ("uni/events/2025/alumni-homecoming-gala.html", "about/our-story.html"):
+    for decoy in (
+        "uni/events/2025/alumni-homecoming-gala.html",
+        "about/our-story.html",
+        "articles/",
+        "articles/newswire/",
+    ):
         site.add("/" + decoy, decoy_body)
     for n in (1, 2):
         site.add(f"/articles/archive/old-release-{n}.html", (SITE_ROOT / CORP[n]).read_bytes())
@@ -108,6 +117,7 @@ def pages_sitemap(site: Site, now: float) -> str:
     rows = [(site.url(_alias(p)), now - (i + 1) * DAY) for i, p in enumerate(WIRE)]
     rows += [(site.url(f"articles/archive/old-release-{n}.html"), now - 400 * DAY) for n in (1, 2)]
     rows += [(site.url("about/our-story.html"), now - 2 * DAY), (site.url(""), now - DAY)]
+    rows += [(site.url("articles/"), now - 3600), (site.url("articles/newswire/"), now - 3600)]
     urls = "".join(f"<url><loc>{loc}</loc><lastmod>{_w3c(when)}</lastmod></url>" for loc, when in rows)
     return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{NS}">{urls}</urlset>'
 

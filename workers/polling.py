@@ -18,9 +18,11 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from workers import metrics, robots
 from workers.budget import record_cost
@@ -233,6 +235,8 @@ def _read_sitemap(ctx: WorkerContext, config: FeedConfig, previous: dict[str, st
         include=_pattern(config.include),
         exclude=_pattern(config.exclude),
     )
+    hubs = hub_urls(u.loc for u in walk.urls)
+    recent = [u for u in recent if u.loc not in hubs]
     entries, rejected = _entries(config.name, ((u.loc, u.title, u.published) for u in recent))
     return Found(
         response,
@@ -373,6 +377,27 @@ def decode_children(raw: str | None) -> dict[str, dict[str, Any]]:
 def encode_children(children: dict[str, str]) -> str:
     """The children's states as one feed-state field (bounded: at most a few hundred children)."""
     return json.dumps(children, sort_keys=True)
+
+
+def hub_urls(locs: Iterable[str]) -> set[str]:
+    """The URLs of a sitemap that are folders of two or more of its other URLs.
+
+    Sitemaps list a site's section pages beside its articles (``/news/`` beside
+    ``/news/2025/some-release``), and the section page matches any include pattern its
+    articles match; it is a listing, not a release. An article is rarely the folder of
+    two other pages, so a URL that is one is left out.
+    """
+    children: Counter[str] = Counter()
+    by_folder: dict[str, str] = {}
+    for loc in locs:
+        parts = urlsplit(loc)
+        path = parts.path or "/"
+        folder = path if path.endswith("/") else path + "/"
+        by_folder.setdefault(f"{parts.netloc.lower()}{folder}", loc)
+        ancestors = path.rstrip("/").split("/")[:-1]
+        for depth in range(1, len(ancestors) + 1):
+            children[f"{parts.netloc.lower()}{'/'.join(ancestors[:depth])}/"] += 1
+    return {loc for key, loc in by_folder.items() if children[key] >= 2}
 
 
 def _pattern(text: str) -> re.Pattern[str] | None:
