@@ -97,7 +97,8 @@ def _call(box: Any, page: bytes, params: dict[str, Any]) -> dict[str, Any]:
 
 def phase_pages(args: argparse.Namespace) -> dict[str, Any]:
     import workers.tasks  # noqa: F401  # loaded before the zygote forks, as in a worker
-    from workers.budget import Budget, refuse_costly_page
+    from workers.budget import Budget
+    from workers.costs import refuse_costly_page
     from workers.errors import PageRefused
     from workers.settings import Settings
 

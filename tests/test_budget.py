@@ -29,10 +29,11 @@ from redis import Redis
 from tests.costly_pages import links, nested_divs, paragraphs, table
 from tests.daemons import EXPECTED, FAST_RETRIES, FEED_DIRS, PAGES, Daemon, stream_ids, wait_for, write_feeds
 from tests.sites import SITE_ROOT, Site
-from workers import budget, context, metrics, queues, status, streams
+from workers import budget, context, costs, metrics, queues, status, streams
 from workers import constants as names
-from workers.budget import Budget, refuse_costly_page
+from workers.budget import Budget
 from workers.context import WorkerContext
+from workers.costs import refuse_costly_page
 from workers.errors import BudgetExceeded, ExtractError, FeedParseError, PageRefused, SandboxError
 from workers.settings import parse_settings
 from workers.sources.entry import Entry
@@ -343,7 +344,7 @@ def test_batch_mates_of_a_costly_page_are_written_before_it_is_stopped(
     assert dead[site.url("/costly/links.html")]["attempts"] == "1"  # not retried
     assert queues.jobs_queue(redis).scheduled_job_registry.count == 0
     # the batch-mates did not wait for the costly page: each was in the stream before it was stopped
-    log = budget.costliest(redis)
+    log = costs.costliest(redis)
     stop = next(row for row in log if row["what"].endswith("/costly/paragraphs.html"))
     assert stop["outcome"] == "cpu-budget" and stop["feed"] == "mixed" and stop["cpu"] >= 1.9
     last_item_ms = max(int(stream_id.split("-")[0]) for stream_id in written.values())
@@ -479,7 +480,7 @@ def test_pressroom_run_with_a_feed_of_costly_pages_beside_ordinary_feeds(
     }
     for path in costly:
         assert site.requests[path] == 1  # fetched once: never retried
-    assert json.loads(json.dumps(budget.costliest(redis)))[0]["outcome"] == "cpu-budget"
+    assert json.loads(json.dumps(costs.costliest(redis)))[0]["outcome"] == "cpu-budget"
 
 
 # ---- the other parsers of outside bytes ------------------------------------------------------

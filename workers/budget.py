@@ -3,32 +3,22 @@
 A page needs no malice to be costly (docs/budget.md): lxml and trafilatura spent 639 s of
 CPU on one 4.8 MB page of 600,000 tiny paragraphs, mostly inside C calls that hold the
 GIL, where no Python timer or signal handler can stop them and the worker's heartbeat
-thread may not get to run. So parsing of outside
-bytes (article pages, feeds, listing pages, sitemaps; robots.txt is cheap by its size cap,
-workers/robots.py) runs in a small, long-lived child process, forked (not exec'd: it shares
-the worker's loaded libraries) and fed over a socket:
+thread may not get to run. So parsing of outside bytes (article pages, feeds, listing
+pages, sitemaps; robots.txt is cheap by its size cap, workers/robots.py) runs in a small,
+long-lived child process that the kernel stops at its CPU budget (workers/sandbox.py: the
+child, the zygote that forks it, and the wire between them). This module is the worker's
+side: a pool of those children, and the calls that run in them.
 
-    worker ──(JSON header + raw bytes)──► child: adapter(payload, params) -> dict
-           ◄──────────(JSON result)──────
-
-* **The kernel enforces the budget.** Before each request the child arms ``ITIMER_PROF``
-  with the budget; when the child's CPU time reaches it, the kernel sends SIGPROF, whose
-  default action ends the process, whatever C code it is in. ``RLIMIT_CPU`` backs that up
-  (SIGXCPU), ``RLIMIT_AS`` caps its memory, and the caller gives up on a child that
-  answers nothing for ``wall_seconds`` (a loaded machine slows CPU time down; a stuck
-  child uses none). A stopped child is replaced; the caller gets :class:`BudgetExceeded`.
-* **Nothing is unpickled.** The child parsed hostile bytes: its answer is JSON, and an
-  error comes back as the name of a class in :mod:`workers.errors` plus its message.
+* **A stopped child is replaced**; the caller gets :class:`BudgetExceeded`. The caller also
+  gives up on a child that answers nothing for ``wall_seconds`` (a loaded machine slows CPU
+  time down; a stuck child uses none).
 * **The worker stays alive to the world.** It waits on a socket, without the GIL, so its
   heartbeat thread renews the job's lease (docs/delivery.md) while a page grinds.
-* **Forks come from a zygote.** Children are forked by a small process forked from the
-  worker at its start, while it has one thread: a child forked from a threaded worker
-  could inherit a lock some other thread held. The zygote also reaps the children and
-  tells the worker how each one ended (so a budget kill is told from a crash).
 
 Adapters are plain functions ``(payload: bytes, params: dict) -> dict`` of JSON values,
 registered by name (:data:`ADAPTERS`, :func:`register`); the child imports them by
-dotted path, so an adapter registered after the child started still works.
+dotted path, so an adapter registered after the child started still works. What a page
+may cost before it is even parsed is workers/costs.py.
 
 Use::
 
@@ -48,42 +38,30 @@ A ``Budget`` is thread-safe: each call takes an idle child or starts another one
 from __future__ import annotations
 
 import contextlib
-import importlib
 import json
 import logging
-import math
 import os
-import resource
 import select
-import signal
 import socket
-import struct
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
-from redis import Redis
-
-from workers import constants as names
-from workers import errors
-from workers.errors import BudgetExceeded, PageRefused, PressroomError, SandboxError
-from workers.lifeline import die_with_parent
-from workers.rediscodec import text
+from workers import sandbox
+from workers.errors import BudgetExceeded, PressroomError, SandboxError
 
 log = logging.getLogger(__name__)
 
 # name -> "module:function" of an adapter ``(payload: bytes, params: dict) -> dict``.
 ADAPTERS: dict[str, str] = {
-    "extract_article": "workers.budget:extract_article_adapter",
+    "extract_article": "workers.costs:extract_article_adapter",
     "extract_pdf": "workers.pdf:extract_pdf_adapter",
     "parse_feed": "workers.sources.sandboxed:parse_feed_adapter",
     "find_links": "workers.sources.sandboxed:find_links_adapter",
     "parse_sitemap": "workers.sources.sandboxed:parse_sitemap_adapter",
 }
-
-Adapter = Callable[[bytes, dict[str, Any]], dict[str, Any]]
 
 # How much a child's address space may grow past what it inherited from the worker (the
 # libraries and the model are mapped already). The costliest page measured reached 950 MiB
@@ -104,13 +82,6 @@ CALLS_PER_CHILD = 2000
 # ... and after a call that cost this much CPU: such a page grew its heap (lxml and Python keep
 # what they took: 950 MiB for the costliest page measured), which an ordinary page never needs.
 FRESH_AFTER_CPU = 1.0
-# An answer larger than this is not read (the adapters return text capped far below it).
-MAX_ANSWER = 64 * 2**20
-
-_REQUEST = struct.Struct("!II")  # header length, payload length
-_ANSWER = struct.Struct("!I")  # body length
-_ZYGOTE_OP = struct.Struct("!ci")  # op, pid
-_STATUS = struct.Struct("!id")  # wait status, CPU seconds the child used in all
 
 
 def register(name: str, target: str) -> None:
@@ -127,199 +98,6 @@ class Cost:
 
     cpu: float
     wall: float
-
-
-# ---- the child side: runs in the zygote and its children, never returns ----------------
-
-
-def _recv_exact(sock: socket.socket, size: int) -> bytes:
-    """``size`` bytes, or b"" if the other end closed before the first byte."""
-    view = bytearray(size)
-    got = 0
-    while got < size:
-        n = sock.recv_into(memoryview(view)[got:], size - got)
-        if n == 0:
-            if got == 0:
-                return b""
-            raise EOFError(f"connection closed after {got} of {size} bytes")
-        got += n
-    return bytes(view)
-
-
-def _describe(exc: PressroomError) -> dict[str, Any]:
-    """An error as JSON: its class name, message and plain attributes (never a pickle)."""
-    attrs = {k: v for k, v in vars(exc).items() if isinstance(v, str | int | float | bool) or v is None}
-    return {"type": type(exc).__name__, "message": str(exc), "attrs": attrs}
-
-
-def _rebuild(described: Mapping[str, Any], where: str) -> PressroomError:
-    """The error the child described, as the same class of workers.errors (else SandboxError)."""
-    cls = getattr(errors, str(described.get("type")), None)
-    message = str(described.get("message", ""))
-    if not (isinstance(cls, type) and issubclass(cls, PressroomError)):
-        return SandboxError(where, f"unexpected error from the parsing process: {message}")
-    exc = cls.__new__(cls)
-    Exception.__init__(exc, message)
-    attrs = described.get("attrs")
-    if isinstance(attrs, dict):
-        for key, value in attrs.items():
-            if isinstance(key, str) and isinstance(value, str | int | float | bool | None):
-                setattr(exc, key, value)
-    return exc
-
-
-def _load(target: str, cache: dict[str, Adapter]) -> Adapter:
-    if target not in cache:
-        module, _, function = target.partition(":")
-        cache[target] = getattr(importlib.import_module(module), function)
-    return cache[target]
-
-
-def _child_main(sock: socket.socket, memory_bytes: int) -> None:
-    """Serve calls until the worker hangs up. Each call is armed with its CPU budget."""
-    # Ctrl+C reaches the whole process group, systemd's stop the whole cgroup: the worker
-    # stops warmly and needs its child for the job in hand; the child ends with the worker
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    signal.signal(signal.SIGPROF, signal.SIG_DFL)  # the budget: the kernel's default ends us
-    signal.signal(signal.SIGXCPU, signal.SIG_DFL)
-    with contextlib.suppress(OSError, ValueError):
-        with open("/proc/self/statm") as statm:
-            mapped = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-        hard = resource.getrlimit(resource.RLIMIT_AS)[1]
-        soft = mapped + memory_bytes
-        resource.setrlimit(
-            resource.RLIMIT_AS, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard)
-        )
-    cache: dict[str, Adapter] = {}
-    while True:
-        head = _recv_exact(sock, _REQUEST.size)
-        if not head:
-            return
-        header_len, payload_len = _REQUEST.unpack(head)
-        header = json.loads(_recv_exact(sock, header_len))
-        payload = _recv_exact(sock, payload_len) if payload_len else b""
-        cpu_budget = float(header["cpu"])
-        before = time.process_time()
-        cpu_hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
-        backstop = math.ceil(before + cpu_budget) + 1  # whole seconds; SIGPROF comes first
-        if cpu_hard == resource.RLIM_INFINITY or backstop < cpu_hard:
-            resource.setrlimit(resource.RLIMIT_CPU, (backstop, cpu_hard))
-        answer: dict[str, Any]
-        stop_after = False
-        signal.setitimer(signal.ITIMER_PROF, cpu_budget)
-        try:
-            answer = {"ok": _load(header["target"], cache)(payload, header["params"])}
-        except PressroomError as exc:
-            answer = {"error": _describe(exc)}
-        except MemoryError:
-            answer, stop_after = {"memory": True}, True  # the heap may be in pieces: start afresh
-        except Exception as exc:  # a bug or odd input in a library: reported, not fatal
-            answer = {"crash": f"{type(exc).__name__}: {exc}"}
-        finally:
-            signal.setitimer(signal.ITIMER_PROF, 0)
-        answer["cpu"] = time.process_time() - before
-        try:
-            body = json.dumps(answer, ensure_ascii=False).encode("utf-8", "surrogatepass")
-        except (TypeError, ValueError) as exc:
-            body = json.dumps({"crash": f"answer is not JSON: {exc}", "cpu": answer["cpu"]}).encode()
-        sock.sendall(_ANSWER.pack(len(body)) + body)
-        if stop_after:
-            return
-
-
-def _zygote_main(control: socket.socket, memory_bytes: int, watch_parent: bool) -> None:
-    """Fork children on request, tell how they ended, kill them on request."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # as the children (_child_main), it ends with the worker
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    if watch_parent:
-        die_with_parent(signal.SIGKILL)
-    while True:
-        command = _recv_exact(control, _ZYGOTE_OP.size)
-        if not command:
-            return
-        op, pid = _ZYGOTE_OP.unpack(command)
-        if op == b"S":
-            mine, theirs = socket.socketpair()
-            child = os.fork()
-            if child == 0:
-                code = 0
-                try:
-                    control.close()
-                    mine.close()
-                    die_with_parent(signal.SIGKILL)
-                    _child_main(theirs, memory_bytes)
-                except BaseException:  # a child never returns into the caller's stack
-                    code = 70
-                finally:
-                    os._exit(code)
-            theirs.close()
-            socket.send_fds(control, [struct.pack("!i", child)], [mine.fileno()])
-            mine.close()
-        elif op == b"W":
-            _, status, usage = os.wait4(pid, 0)
-            control.sendall(_STATUS.pack(status, usage.ru_utime + usage.ru_stime))
-        elif op == b"K":
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-            control.sendall(_STATUS.pack(0, 0.0))
-
-
-# ---- the worker side --------------------------------------------------------------------
-
-
-class _Zygote:
-    """The process that forks the sandbox children (the module docstring says why)."""
-
-    def __init__(self, memory_bytes: int) -> None:
-        self._lock = threading.Lock()
-        parent_end, zygote_end = socket.socketpair()
-        watch = threading.current_thread() is threading.main_thread()
-        pid = os.fork()
-        if pid == 0:
-            code = 0
-            try:
-                parent_end.close()
-                _zygote_main(zygote_end, memory_bytes, watch)
-            except BaseException:  # never return into the caller's stack
-                code = 70
-            finally:
-                os._exit(code)
-        zygote_end.close()
-        self.pid = pid
-        self.owner = os.getpid()
-        self._control = parent_end
-
-    def spawn(self) -> tuple[int, socket.socket]:
-        with self._lock:
-            self._control.sendall(_ZYGOTE_OP.pack(b"S", 0))
-            message, fds, _flags, _addr = socket.recv_fds(self._control, 4, 1)
-        if len(message) != 4 or len(fds) != 1:
-            for fd in fds:
-                os.close(fd)
-            raise SandboxError("sandbox", "the zygote did not hand over a child")
-        return struct.unpack("!i", message)[0], socket.socket(fileno=fds[0])
-
-    def wait(self, pid: int) -> tuple[int, float]:
-        """How child ``pid`` ended (wait status) and the CPU it used; blocks until it has."""
-        with self._lock:
-            self._control.sendall(_ZYGOTE_OP.pack(b"W", pid))
-            answer = _recv_exact(self._control, _STATUS.size)
-        if not answer:
-            raise SandboxError("sandbox", "the zygote is gone")
-        status, cpu = _STATUS.unpack(answer)
-        return status, cpu
-
-    def kill(self, pid: int) -> None:
-        with self._lock:
-            self._control.sendall(_ZYGOTE_OP.pack(b"K", pid))
-            _recv_exact(self._control, _STATUS.size)
-
-    def close(self) -> None:
-        self._control.close()  # the zygote reads EOF and exits
-        if self.owner == os.getpid():
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(self.pid, 0)
 
 
 @dataclass
@@ -349,13 +127,9 @@ class Pending:
         self.cost: Cost | None = None  # set once the result (or the error) is in
 
     def _progressed(self, child: _Child) -> bool:
-        """Did the child use MIN_PROGRESS seconds of CPU since the last wall deadline?
-        (/proc/<pid>/stat: it is the zygote's child, alive or a zombie, so the pid is its own.)"""
-        try:
-            with open(f"/proc/{child.pid}/stat", "rb") as stat:
-                fields = stat.read().rpartition(b")")[2].split()
-            used = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
-        except (OSError, ValueError, IndexError):
+        """Did the child use MIN_PROGRESS seconds of CPU since the last wall deadline?"""
+        used = sandbox.cpu_used(child.pid)
+        if used is None:
             return False
         progressed = used - self._cpu_mark >= MIN_PROGRESS
         self._cpu_mark = used
@@ -413,14 +187,7 @@ class Pending:
                 return
             if give_up is not None and now >= give_up:
                 raise TimeoutError(f"{self.what}: {self.name} still running")
-        try:
-            head = _recv_exact(child.sock, _ANSWER.size)
-            size = _ANSWER.unpack(head)[0] if head else 0
-            if size > MAX_ANSWER:
-                raise EOFError(f"answer of {size} bytes")
-            body = _recv_exact(child.sock, size) if head else b""
-        except (OSError, EOFError):
-            head = body = b""
+        body = sandbox.read_answer(child.sock)
         if not body:  # the child died: ask the zygote how
             self._finish(None, *self._death(child))
             return
@@ -438,7 +205,7 @@ class Pending:
             self._finish(answer["ok"], None, cpu)
         elif "error" in answer and isinstance(answer["error"], dict):
             self._budget._release(child)
-            self._finish(None, _rebuild(answer["error"], self.what), cpu)
+            self._finish(None, sandbox.rebuild_error(answer["error"], self.what), cpu)
         elif answer.get("memory"):
             self._budget._discard(child)
             self._finish(None, BudgetExceeded(self.what, self.name, self._cpu_budget, kind="memory"), cpu)
@@ -450,13 +217,9 @@ class Pending:
     def _death(self, child: _Child) -> tuple[PressroomError, float]:
         status, total = self._budget._reap(child)
         cpu = max(0.0, total - child.cpu)
-        if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGPROF, signal.SIGXCPU):
+        if sandbox.stopped_at_budget(status):
             return BudgetExceeded(self.what, self.name, self._cpu_budget), cpu
-        how = (
-            f"signal {signal.Signals(os.WTERMSIG(status)).name}"
-            if os.WIFSIGNALED(status)
-            else f"exit code {os.WEXITSTATUS(status)}"
-        )
+        how = sandbox.how_it_ended(status)
         return SandboxError(self.what, f"{self.name}: the parsing process died ({how})", transient=True), cpu
 
     def _finish(self, value: dict[str, Any] | None, error: PressroomError | None, cpu: float) -> None:
@@ -533,7 +296,7 @@ class Budget:
         self.max_children = max_children
         self._on_cost = on_cost
         self._lock = threading.Condition()
-        self._zygote: _Zygote | None = None
+        self._zygote: sandbox.Zygote | None = None
         self._idle: list[_Child] = []
         self._busy = 0
 
@@ -543,7 +306,7 @@ class Budget:
         with self._lock:
             self._zygote_here()
 
-    def _zygote_here(self) -> _Zygote:
+    def _zygote_here(self) -> sandbox.Zygote:
         """The zygote of this process (a fork of a process that had one does not share it)."""
         if self._zygote is None or self._zygote.owner != os.getpid():
             if self._zygote is not None:  # dead, or inherited across a fork: not ours to use or reap
@@ -552,7 +315,7 @@ class Budget:
                 self._zygote.close()
                 self._idle = []
                 self._busy = 0
-            self._zygote = _Zygote(self.memory_bytes)
+            self._zygote = sandbox.Zygote(self.memory_bytes)
         return self._zygote
 
     def submit(
@@ -563,20 +326,14 @@ class Budget:
             target = ADAPTERS[name]
         except KeyError:
             raise ValueError(f"no sandbox adapter named {name!r} (workers.budget.register)") from None
-        header = json.dumps(
-            {"target": target, "params": dict(params or {}), "cpu": self.cpu_seconds}
-        ).encode()
+        header = sandbox.encode_call(target, params or {}, self.cpu_seconds)
         child = self._take()
         try:
-            child.sock.sendall(_REQUEST.pack(len(header), len(payload)) + header)
-            if payload:
-                child.sock.sendall(payload)
+            sandbox.send_call(child.sock, header, payload)
         except OSError:  # it died idle (killed from outside): a fresh one gets the call
             self._discard(child)
             child = self._take()
-            child.sock.sendall(_REQUEST.pack(len(header), len(payload)) + header)
-            if payload:
-                child.sock.sendall(payload)
+            sandbox.send_call(child.sock, header, payload)
         child.calls += 1
         return Pending(self, child, name, what, self.cpu_seconds)
 
@@ -664,101 +421,3 @@ class Budget:
                 self._on_cost(pending)
             except Exception:  # metrics must not fail a call
                 log.exception("recording the cost of %s failed", pending.what)
-
-
-# ---- adapters ----------------------------------------------------------------------------
-
-
-def extract_article_adapter(payload: bytes, params: dict[str, Any]) -> dict[str, Any]:
-    """workers.extract.extract_article on a page: params ``url``, ``find_date``; the Article as a dict."""
-    from workers.extract import extract_article
-
-    url = str(params.get("url", ""))
-    refuse_costly_page(
-        payload,
-        url,
-        max_tags=int(params.get("max_tags", MAX_TAGS)),
-        max_links=int(params.get("max_links", MAX_LINKS)),
-    )
-    article = extract_article(payload, url, fast=True, find_date=bool(params.get("find_date", True)))
-    return asdict(article)
-
-
-# Cheap counts on a page's bytes, before any parsing (docs/budget.md has the measurements).
-# An article page holds a few thousand elements and at most a few thousand links; lxml and
-# trafilatura spend time that grows faster than the count on long runs of paragraphs,
-# links or cells, so a page past these is refused in a millisecond instead of spending
-# its whole budget. They count bytes ("<", and "<a" followed by a space or ">"), so any
-# language, and any encoding that writes markup in ASCII, is counted alike.
-MAX_TAGS = 300_000  # "<" in the page: start and end tags, about 150,000 elements
-MAX_LINKS = 20_000
-_LINK_OPENERS = (b"<a ", b"<a>", b"<a\n", b"<a\t", b"<a\r")
-
-
-def refuse_costly_page(
-    payload: bytes, url: str, *, max_tags: int = MAX_TAGS, max_links: int = MAX_LINKS
-) -> None:
-    """Raise PageRefused when the bytes hold more tags or links than an article page does
-    (0 switches a count off). About 20 ms on a 5 MB page of tags, 80 us on an ordinary
-    80 KB page (fewer tags than MAX_LINKS: its links are not counted), under 1% of its
-    extraction."""
-    tags = payload.count(b"<")
-    if max_links and tags > max_links:  # fewer tags than the cap cannot hold more links
-        lowered = payload.lower()
-        links = sum(lowered.count(opener) for opener in _LINK_OPENERS)
-        if links > max_links:  # the more telling reason first
-            raise PageRefused(
-                url, "too-many-links", f"{links:,} links, more than an article page has ({max_links:,})"
-            )
-    if max_tags and tags > max_tags:
-        raise PageRefused(
-            url, "too-many-tags", f"{tags:,} tags, more than an article page has ({max_tags:,})"
-        )
-
-
-# ---- the costliest pages of the last hour (pressroom status) -------------------------------
-
-COSTLY_CPU = 1.0  # a parse that costs this many CPU seconds is logged (an ordinary page: ~10 ms)
-COSTLY_WINDOW = 3600.0  # status shows the last hour
-COSTLY_MAXLEN = 1000  # the log keeps about this many entries
-
-
-def record_cost(redis: Redis, pending: Pending, *, feed: str = "", now: float | None = None) -> bool:
-    """Log a parse that was costly, refused or stopped in pressroom:costly-pages; True if logged."""
-    reason = refusal_reason(pending.error)
-    cpu = pending.cost.cpu if pending.cost is not None else 0.0
-    if cpu < COSTLY_CPU and not reason:
-        return False
-    fields = {
-        "what": pending.what,
-        "feed": feed,
-        "parser": pending.name,
-        "cpu": f"{cpu:.3f}",
-        "outcome": reason or ("error" if pending.error is not None else "ok"),
-        "at": f"{time.time() if now is None else now:.3f}",
-    }
-    redis.xadd(names.COSTLY_PAGES_KEY, fields, maxlen=COSTLY_MAXLEN, approximate=True)  # type: ignore[arg-type]
-    return True
-
-
-def costliest(redis: Redis, *, now: float | None = None, limit: int = 10) -> list[dict[str, Any]]:
-    """The costliest parses logged in the last COSTLY_WINDOW seconds, costliest first."""
-    since = int(((time.time() if now is None else now) - COSTLY_WINDOW) * 1000)
-    rows: list[dict[str, Any]] = []
-    found: Any = redis.xrevrange(names.COSTLY_PAGES_KEY, "+", f"{since}-0", count=COSTLY_MAXLEN)
-    for _id, raw in found:
-        entry = {text(k): text(v) for k, v in raw.items()}
-        with contextlib.suppress(KeyError, ValueError):
-            rows.append({**entry, "cpu": float(entry["cpu"]), "at": float(entry["at"])})
-    rows.sort(key=lambda row: float(row["cpu"]), reverse=True)
-    return rows[:limit]
-
-
-def refusal_reason(error: PressroomError | None) -> str:
-    """Why a parse was refused or stopped, as a metric label: too-many-tags, too-many-links,
-    cpu-budget, memory-budget, wall-budget; "" for any other outcome."""
-    if isinstance(error, BudgetExceeded):
-        return f"{error.kind}-budget"
-    if isinstance(error, PageRefused):
-        return error.what
-    return ""

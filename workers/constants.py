@@ -37,8 +37,8 @@ SEEN_URLS_KEY = f"{PREFIX}:seen-urls"  # HASH canonical url -> item id (cross-fe
 EMITTED_KEY = f"{PREFIX}:emitted"  # HASH item id -> stream entry id: written exactly once
 EMITTED_URLS_KEY = f"{PREFIX}:emitted-urls"  # HASH canonical url -> item id
 
-# Sitemap sources: the URLs without a lastmod that a source has listed (SET of canonical URLs per
-# source), so a later poll can tell a new undated URL from an old one it did not take.
+# Sitemap sources: the URLs a source has listed (SET of canonical URLs per source, with a TTL),
+# so a later poll can tell a new URL from an old one it did not take, whatever its lastmod says.
 SITEMAP_KNOWN_PREFIX = f"{PREFIX}:sitemap-known:"  # + source name
 
 # Politeness and outage detection (shared by every worker on every host).
@@ -49,7 +49,7 @@ OUTAGE_DOWN_KEY = f"{PREFIX}:outage:down"  # ZSET host -> time of its last conne
 OUTAGE_UP_KEY = f"{PREFIX}:outage:up"  # ZSET host -> time of its last poll that got an answer
 OUTAGE_KEY = f"{PREFIX}:outage"  # STRING epoch the current network outage was recognised
 COSTLY_PAGES_KEY = f"{PREFIX}:costly-pages"  # STREAM of parses that were costly, refused or stopped
-# (workers.budget: what, feed, parser, cpu, outcome, at), about 1000 kept; status shows the last hour's
+# (workers.costs: what, feed, parser, cpu, outcome, at), about 1000 kept; status shows the last hour's
 
 
 def host_key(host: str, part: str) -> str:

@@ -29,9 +29,10 @@ from workers.polling import (
     PAGE_ACCEPT,
     SITEMAP_ACCEPT,
     SitemapWalk,
+    header_charset,
 )
 from workers.settings import SOURCE_MAX_AGE, SOURCE_TYPES, FeedConfig, Settings
-from workers.sources import page, sitemap
+from workers.sources import page, shapes, sitemap
 from workers.sources.sandboxed import Run, read_feed, read_listing
 
 SAMPLES = 5  # sample titles printed by `feeds add`
@@ -100,6 +101,7 @@ def describe(fetcher: Fetcher, run: Run, config: FeedConfig, settings: Settings)
             include=config.include,
             exclude=config.exclude,
             max_links=MAX_LINKS,
+            charset=header_charset(response),
         )
         if not listing.links:
             raise SourceParseError(
@@ -157,8 +159,9 @@ def _sitemap_source(
 ) -> Source | None:
     """The site's sitemap, scoped to the listing's article URLs, if it holds recent ones."""
     include = _shape_of(url, listing) if listing is not None else ""
-    if listing is not None and listing.links and not include:
-        tried.append("the listing's article links share no path to scope a sitemap with")
+    if listing is not None and not include:  # a whole site's sitemap, unscoped, is no newsroom
+        why = "share no folder" if listing.links else "are none (the page may be drawn by JavaScript)"
+        tried.append(f"no sitemap: the listing's article links {why} to scope one with")
         return None
     config = FeedConfig(name="probe", url=url, interval=0.0, type="sitemap", include=include)
     for candidate in [url] if listing is None else _sitemap_addresses(fetcher, url, settings):
@@ -222,12 +225,18 @@ def _recent(urls: list[sitemap.SitemapURL], config: FeedConfig) -> list[sitemap.
 
 
 def _shape_of(listing_url: str, listing: page.Listing) -> str:
-    """The path prefix most article links share (``/news/``), as a regex; "" if none does."""
+    """The path prefix most article links share (``/news/``, ``/en/media/``), as a regex; ""
+    if none does. A language segment (``/en/``, ``/tc/``) does not scope anything on its own:
+    the prefix runs to the first segment after it."""
     prefixes: Counter[str] = Counter()
     for link in listing.links:
-        segments = [s for s in urlsplit(link.url).path.split("/") if s]
-        if len(segments) >= 2:
-            prefixes["/" + segments[0] + "/"] += 1
+        segments = [s for s in urlsplit(link.url).path.split("/") if s][:-1]  # folders only
+        while segments and shapes.is_language_segment(segments[0]):
+            segments = segments[1:] if len(segments) > 1 else []
+        head = [s for s in urlsplit(link.url).path.split("/") if s]
+        if segments:
+            depth = head.index(segments[0]) + 1
+            prefixes["/" + "/".join(head[:depth]) + "/"] += 1
     if not prefixes:
         return ""
     prefix, count = prefixes.most_common(1)[0]
@@ -237,7 +246,14 @@ def _shape_of(listing_url: str, listing: page.Listing) -> str:
 def _listing(run: Run, response: Response) -> page.Listing | None:
     try:
         return read_listing(
-            run, response.body, response.url, selector="", include="", exclude="", max_links=MAX_LINKS
+            run,
+            response.body,
+            response.url,
+            selector="",
+            include="",
+            exclude="",
+            max_links=MAX_LINKS,
+            charset=header_charset(response),
         )
     except SourceParseError:
         return None

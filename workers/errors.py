@@ -132,7 +132,7 @@ class ExtractError(PressroomError):
 
 class PageRefused(ExtractError):
     """A cheap count (elements, links) refused the page before extraction; ``what`` names the
-    count, a metric label (workers.budget)."""
+    count, a metric label (workers.costs)."""
 
     def __init__(self, url: str, what: str, reason: str) -> None:
         super().__init__(url, reason)

@@ -31,7 +31,7 @@ from redis.exceptions import RedisError, ResponseError
 
 from workers import constants as names
 from workers import queues, staging
-from workers.budget import refusal_reason
+from workers.costs import refusal_reason
 from workers.errors import (
     BlockedURL,
     FetchTimeout,

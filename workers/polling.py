@@ -18,19 +18,23 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from redis.exceptions import RedisError
+
 from workers import metrics, robots
-from workers.budget import record_cost
 from workers.context import WorkerContext
+from workers.costs import record_cost
 from workers.errors import FetchError, SourceParseError
 from workers.fetch import Response
+from workers.queues import SITEMAP_POLL_REQUESTS
 from workers.settings import FeedConfig
-from workers.sources import sandboxed, sitemap
+from workers.sources import sandboxed, shapes, sitemap
 from workers.sources.entry import Entry, link_entry
 from workers.urls import canonical_url
 
@@ -43,6 +47,7 @@ MAX_CHILDREN = 50  # child sitemaps read per poll (the issue's cap); the rest wa
 MAX_DEPTH = 2  # an index may point at indexes, whose children must be urlsets
 MAX_SITEMAP_URLS = 50_000  # per file, the sitemap protocol's own limit
 MAX_LINKS = 500  # article links kept from one listing page
+MAX_SKIPPED = 50  # skipped URLs and children kept per poll, for the log and status
 MAX_LISTING_ANCHORS = 20_000  # a page with more links than this is no newsroom listing
 
 
@@ -57,9 +62,7 @@ class Found:
     rejected: tuple[tuple[str, str], ...] = ()
     links: int | None = None  # article links the source shows now (page and sitemap sources)
     children: dict[str, str] = field(default_factory=dict)  # sitemap child -> its state (JSON)
-    undated: tuple[
-        str, ...
-    ] = ()  # sitemap: canonical URLs listed without a lastmod (see state.known_undated)
+    listed: tuple[str, ...] = ()  # sitemap: every matching URL read, canonical (state.known_urls)
 
     @property
     def not_modified(self) -> bool:
@@ -132,7 +135,10 @@ def _sandbox(ctx: WorkerContext, config: FeedConfig) -> sandboxed.Run:
         try:
             return pending.result()
         finally:
-            record_cost(ctx.redis, pending, feed=config.name)
+            try:
+                record_cost(ctx.redis, pending, feed=config.name)
+            except RedisError as exc:  # the log is a convenience: the parse's own outcome counts
+                log.warning("could not log the cost of parsing %s: %s", what, exc)
 
     return run
 
@@ -175,6 +181,7 @@ def _read_page(ctx: WorkerContext, config: FeedConfig, previous: dict[str, str],
         include=config.include,
         exclude=config.exclude,
         max_links=MAX_LINKS,
+        charset=header_charset(response),
     )
     if listing.anchors > MAX_LISTING_ANCHORS:
         raise SourceParseError(
@@ -216,7 +223,8 @@ def _read_sitemap(ctx: WorkerContext, config: FeedConfig, previous: dict[str, st
         return Found(response)
     since = float(previous["last_ok"]) if previous.get("last_ok") else None
     known = decode_children(previous.get("children"))
-    walk = SitemapWalk(get, _sandbox(ctx, config), config, known, ctx.settings.max_sitemap_bytes)
+    seconds = ctx.settings.fetch.total_timeout * (SITEMAP_POLL_REQUESTS - 2)  # within the job's timeout
+    walk = SitemapWalk(get, _sandbox(ctx, config), config, known, ctx.settings.max_sitemap_bytes, seconds)
     walk.read(response, depth=1)
     if not walk.urls and not walk.matching and walk.rejected:
         raise SourceParseError(
@@ -237,14 +245,18 @@ def _read_sitemap(ctx: WorkerContext, config: FeedConfig, previous: dict[str, st
     )
     hubs = hub_urls(u.loc for u in walk.urls)
     recent = [u for u in recent if u.loc not in hubs]
-    entries, rejected = _entries(config.name, ((u.loc, u.title, u.published) for u in recent))
+    # A lastmod is when a page last changed, not when it was published: only a news sitemap's
+    # publication date (it comes with its news:title) is taken; else the article's own date.
+    entries, rejected = _entries(
+        config.name, ((u.loc, u.title, u.published if u.title else "") for u in recent)
+    )
     return Found(
         response,
         entries,
         links=walk.matching,
         children=walk.children,
         rejected=(*walk.rejected, *rejected),
-        undated=walk.undated(),
+        listed=walk.listed(),
     )
 
 
@@ -266,8 +278,11 @@ class SitemapWalk:
         config: FeedConfig,
         known: dict[str, dict[str, Any]],
         max_bytes: int,
+        seconds: float = float("inf"),
     ) -> None:
         self.get, self.run, self.config, self.known, self.max_bytes = get, run, config, known, max_bytes
+        self.deadline = time.monotonic() + seconds  # children left unread then wait for the next poll
+        self.site = shapes.site(urlsplit(config.url).netloc)[0]
         self.urls: list[sitemap.SitemapURL] = []
         self.children: dict[str, str] = {}  # child loc -> its state as JSON (written after the poll)
         self.rejected: list[tuple[str, str]] = []
@@ -277,11 +292,20 @@ class SitemapWalk:
         self.include = _pattern(config.include)
         self.exclude = _pattern(config.exclude)
 
-    def undated(self) -> tuple[str, ...]:
-        """Canonical URLs of the matching entries read without a lastmod, capped like the URLs."""
+    def _own(self, loc: str) -> bool:
+        """The sitemap protocol lists a site's own pages only: another site's are refused."""
+        if shapes.site(urlsplit(loc).netloc)[0] == self.site:
+            return True
+        if len(self.rejected) < MAX_SKIPPED:
+            self.rejected.append((loc[:200], "another site's URL in this site's sitemap: not read"))
+        return False
+
+    def listed(self) -> tuple[str, ...]:
+        """Canonical URLs of the matching entries read: a later poll takes only URLs not among
+        the ones listed before, whatever their lastmod says (generators restamp them)."""
         found = []
         for item in self.urls:
-            if item.lastmod is None and _wanted(item.loc, self.include, self.exclude):
+            if _wanted(item.loc, self.include, self.exclude):
                 try:
                     found.append(canonical_url(item.loc))
                 except ValueError:
@@ -296,15 +320,21 @@ class SitemapWalk:
         if parsed.truncated:
             self.rejected.append((response.url, f"more than {MAX_SITEMAP_URLS} URLs: the rest were not read"))
         if parsed.kind != "index":
-            self.urls.extend(parsed.urls)
-            self.matching += sum(1 for u in parsed.urls if _wanted(u.loc, self.include, self.exclude))
+            own = [u for u in parsed.urls if self._own(u.loc)]
+            self.urls.extend(own)
+            self.matching += sum(1 for u in own if _wanted(u.loc, self.include, self.exclude))
             return
         if depth >= MAX_DEPTH:
             self.rejected.append(
                 (response.url, f"a sitemap index nested deeper than {MAX_DEPTH} levels: not read")
             )
             return
-        for child in sitemap.newest_children(parsed.children, limit=len(parsed.children)):
+        ordered = sitemap.newest_children(parsed.children, limit=len(parsed.children))
+        # undated children come last; later in an index is usually newer (monthly, numbered)
+        undated = [c for c in ordered if c.lastmod is None]
+        for child in [c for c in ordered if c.lastmod is not None] + undated[::-1]:
+            if not self._own(child.loc):
+                continue
             if child.loc in self.visited:
                 self.rejected.append(
                     (child.loc, "a sitemap index that points back at itself: not read again")
@@ -319,7 +349,7 @@ class SitemapWalk:
             self.children[child.loc] = json.dumps(before)  # nothing new there: keep its state
             self.matching += int(before["matching"])
             return
-        if self.budget <= 0:  # read at the next poll: its state is not advanced
+        if self.budget <= 0 or time.monotonic() > self.deadline:  # next poll: its state is not advanced
             if before:
                 self.children[child.loc] = json.dumps(before)
                 self.matching += int(before.get("matching") or 0)
@@ -329,8 +359,9 @@ class SitemapWalk:
         try:
             response = self.get(child.loc, before.get("etag") or None, before.get("last_modified") or None)
         except FetchError as exc:
-            if exc.transient:
-                raise  # the whole poll is retried; no child is marked as read
+            if before:  # transient or not, the child is tried again at the next poll
+                self.children[child.loc] = json.dumps(before)
+                self.matching += int(before.get("matching") or 0)
             self.rejected.append((child.loc, str(exc)))
             return
         if response.not_modified and before.get("matching") is not None:
@@ -377,6 +408,15 @@ def decode_children(raw: str | None) -> dict[str, dict[str, Any]]:
 def encode_children(children: dict[str, str]) -> str:
     """The children's states as one feed-state field (bounded: at most a few hundred children)."""
     return json.dumps(children, sort_keys=True)
+
+
+def header_charset(response: Response) -> str:
+    """The charset the HTTP answer declares ("" if none): it overrides the page's own."""
+    for part in response.headers.get("content-type", "").split(";")[1:]:
+        name, _, value = part.strip().partition("=")
+        if name.strip().lower() == "charset":
+            return value.strip().strip("'\"")
+    return ""
 
 
 def hub_urls(locs: Iterable[str]) -> set[str]:

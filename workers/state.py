@@ -136,15 +136,26 @@ def mark_revised(pipe: Any, revisions: Sequence[tuple[Entry, int]]) -> None:
         pipe.hset(names.SEEN_KEY, mapping={e.id: f"{e.content_hash} r{n}" for e, n in revisions})
 
 
-def known_undated(redis: Redis, source_name: str, urls: Sequence[str]) -> set[str]:
-    """Which of a sitemap's lastmod-less URLs the source listed before (so they are not new)."""
+def known_urls(redis: Redis, source_name: str, urls: Sequence[str]) -> set[str]:
+    """Which of a sitemap's URLs the source listed before (so they are not new)."""
     if not urls:
         return set()
     flags: Any = redis.smismember(names.sitemap_known_key(source_name), list(urls))
     return {url for url, known in zip(urls, flags, strict=True) if known}
 
 
-def mark_undated_known(pipe: Any, source_name: str, urls: Sequence[str], chunk: int = 5000) -> None:
-    """Remember a sitemap's lastmod-less URLs, taken or not; in the poll's transaction."""
+def mark_urls_known(
+    pipe: Any, source_name: str, urls: Sequence[str], *, ttl: float, chunk: int = 5000
+) -> None:
+    """Remember the URLs a sitemap listed, taken or not; in the poll's transaction.
+
+    The set lives as long as a source keeps being polled: it expires ``ttl`` seconds after the
+    last poll that listed anything (a removed source's set goes with it); by then its URLs
+    are older than ``max_age`` and a poll would not take them anyway.
+    """
+    if not urls:
+        return
+    key = names.sitemap_known_key(source_name)
     for start in range(0, len(urls), chunk):
-        pipe.sadd(names.sitemap_known_key(source_name), *urls[start : start + chunk])
+        pipe.sadd(key, *urls[start : start + chunk])
+    pipe.expire(key, int(ttl))

@@ -9,8 +9,8 @@ from typing import Any
 from redis import Redis
 
 from classifiers import CLASSIFIED_OK, CLASSIFIED_STATUSES, LABELS, OTHER
-from workers import budget, outage, queues, staging, state, streams
 from workers import constants as names
+from workers import costs, outage, queues, staging, state, streams
 from workers.rediscodec import text
 from workers.settings import Settings
 
@@ -75,8 +75,8 @@ def collect(redis: Redis, settings: Settings) -> dict[str, Any]:
         "scheduler_heartbeat": text(redis.get(names.SCHEDULER_HEARTBEAT_KEY) or b""),
         "outage_since": outage.outage_since(redis),  # None, or when our network outage was recognised
         "classified": _classified(redis),
-        # the parses of the last hour that cost most, were refused or were stopped (workers.budget)
-        "costly_pages": budget.costliest(redis),
+        # the parses of the last hour that cost most, were refused or were stopped (workers.costs)
+        "costly_pages": costs.costliest(redis),
     }
 
 

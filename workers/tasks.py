@@ -26,9 +26,10 @@ from rq import get_current_job
 from classifiers import Document, Prediction
 from workers import constants as names
 from workers import hosts, metrics, outage, polling, queues, robots, scheduling, staging, state, streams
-from workers.budget import Pending, record_cost
+from workers.budget import Pending
 from workers.budget import wait as wait_parsed
 from workers.context import WorkerContext, current
+from workers.costs import record_cost
 from workers.errors import (
     ExtractError,
     HostBusy,
@@ -91,10 +92,12 @@ def poll_feed(feed: dict[str, Any]) -> dict[str, Any]:
         fields["last_result"] = "not-modified"
     else:
         new = state.unseen(ctx.redis, found.entries)
-        if found.undated:  # a lastmod-less sitemap URL is new only if the source never listed it
-            known = state.known_undated(ctx.redis, config.name, [e.url for e in new])
+        if config.type == "sitemap":  # new only if the sitemap never listed it (lastmods get restamped)
+            known = state.known_urls(ctx.redis, config.name, [e.url for e in new])
             new = [e for e in new if e.url not in known]
-        if config.on_update == "emit":  # changed entries are re-emitted as revisions 1, 2, ...
+        # changed entries are re-emitted as revisions 1, 2, ...; a feed's only: a link found on a
+        # listing or in a sitemap has no content of its own to change
+        if config.on_update == "emit" and config.type == "feed":
             revised = state.changed(ctx.redis, found.entries)
         history = scheduling.merge_history(history, (e.published for e in found.entries))
         interval = _interval(ctx, config, history, now)
@@ -108,7 +111,7 @@ def poll_feed(feed: dict[str, Any]) -> dict[str, Any]:
     staging.stage(pipe, queued, now)
     state.mark_seen(pipe, new)
     state.mark_revised(pipe, revised)
-    state.mark_undated_known(pipe, config.name, found.undated)
+    state.mark_urls_known(pipe, config.name, found.listed, ttl=ctx.settings.max_interval + 2 * config.max_age)
     pipe.hset(names.feed_state_key(config.name), mapping={k: str(v) for k, v in fields.items()})
     pipe.hincrby(names.feed_state_key(config.name), "polls", 1)
     pipe.hincrby(names.feed_state_key(config.name), "items_seen", len(new))
@@ -407,7 +410,7 @@ def _extract(ctx: WorkerContext, fetched: _Fetched, *, may_park: bool) -> _Done 
             fetched.entry,
             ExtractError(response.url, f"not an HTML page or a PDF (Content-Type {content_type})"),
         )
-    # trafilatura's fast path (workers.budget.extract_article_adapter): as clean as the full one on
+    # trafilatura's fast path (workers.costs.extract_article_adapter): as clean as the full one on
     # every page measured (docs/benchmarks.md); the page's own date is only looked for when the feed
     # did not give one
     pending = ctx.budget.submit(

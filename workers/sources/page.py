@@ -38,6 +38,7 @@ fraction of a second, not minutes.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import re
 from collections import Counter
@@ -128,9 +129,13 @@ def find_links(
     include: re.Pattern[str] | None = None,
     exclude: re.Pattern[str] | None = None,
     max_links: int = 500,
+    charset: str | None = None,
 ) -> Listing:
-    """The article links of a listing page; raises SourceParseError for non-HTML or a bad selector."""
-    root = _parse(html, base_url)
+    """The article links of a listing page; raises SourceParseError for non-HTML or a bad selector.
+
+    ``charset``: the one the HTTP answer declared, which takes precedence over the page's own
+    declaration (as in browsers); a Big5 page declared only in its header is read as Big5."""
+    root = _parse(html, base_url, charset)
     picked = selector is not None
     anchors = root.iter("a") if selector is None else _picked(root, selector, base_url)
     by_key, refused = _collect(anchors, root, base_url, picked, include, exclude)
@@ -227,7 +232,7 @@ def _date(found: list[_Found], root: _El) -> None:
         f.published = dates.date_in(f.item, text.replace(f.title, " ", 1), style) or dates.url_date(f.url)
 
 
-def _parse(html: bytes, source: str) -> _El:
+def _parse(html: bytes, source: str, charset: str | None = None) -> _El:
     """HTML bytes to a tree; undeclared UTF-8 is read as UTF-8 (libxml2 would assume Latin-1)."""
     head, utf16 = html[:4096].lstrip(b"\xef\xbb\xbf"), html.startswith((b"\xff\xfe", b"\xfe\xff"))
     reason = (
@@ -240,8 +245,8 @@ def _parse(html: bytes, source: str) -> _El:
     )  # fmt: skip
     if reason:
         raise SourceParseError(source, reason)
-    encoding = None
-    if not utf16 and not _DECLARED_CHARSET.search(head):
+    encoding = _codec(charset)
+    if encoding is None and not utf16 and not _DECLARED_CHARSET.search(head):
         with contextlib.suppress(UnicodeDecodeError):  # else libxml2 guesses
             encoding = html.decode("utf-8") and "utf-8"
     # etree's HTMLParser is lxml.html's without the Python class lookup run for every element
@@ -253,6 +258,16 @@ def _parse(html: bytes, source: str) -> _El:
     if root is None or root.find("body") is None:
         raise SourceParseError(source, "not an HTML page (no body)")
     return root
+
+
+def _codec(charset: str | None) -> str | None:
+    """A charset name libxml2 can use, or None for an unknown or missing one."""
+    if not charset:
+        return None
+    try:
+        return codecs.lookup(charset.strip().strip("'\"")).name
+    except LookupError:
+        return None
 
 
 def _anchor_text(a: _El) -> tuple[str, bool]:

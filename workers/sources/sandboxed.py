@@ -48,6 +48,7 @@ def find_links_adapter(payload: bytes, params: dict[str, Any]) -> dict[str, Any]
         include=_pattern(params.get("include")),
         exclude=_pattern(params.get("exclude")),
         max_links=int(params.get("max_links", 500)),
+        charset=params.get("charset") or None,
     )
     return {
         "links": [[link.url, link.title, link.published] for link in listing.links],
@@ -112,7 +113,15 @@ def read_feed(run: Run, body: bytes, name: str, url: str) -> rss.ParsedFeed:
 
 
 def read_listing(
-    run: Run, body: bytes, url: str, *, selector: str, include: str, exclude: str, max_links: int
+    run: Run,
+    body: bytes,
+    url: str,
+    *,
+    selector: str,
+    include: str,
+    exclude: str,
+    max_links: int,
+    charset: str = "",
 ) -> page.Listing:
     params = {
         "url": url,
@@ -120,6 +129,7 @@ def read_listing(
         "include": include,
         "exclude": exclude,
         "max_links": max_links,
+        "charset": charset,
     }
     return listing_from_json(run("find_links", body, params, what=url))
 

@@ -36,6 +36,11 @@ _PRIVATE_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa", 
 
 
 @lru_cache(maxsize=4096)
+def is_language_segment(segment: str) -> bool:
+    """A path segment that names a language edition (``en``, ``zh-hk``, ``tc``, ``chi``)."""
+    return _LANG_SEGMENT.match(segment.lower()) is not None
+
+
 def refusal(scheme: str, netloc: str, own_site: str, offsite_ok: bool) -> str:
     """Why a link may not be followed from this listing, or "" when it may."""
     if scheme not in ("http", "https"):
