@@ -457,3 +457,121 @@ def test_chinese_evidence_joins_sentences_without_a_space(trained: PressReleaseC
     pred = trained.predict([doc])[0]
     assert pred.label == "fund"
     assert "。" in pred.evidence and "。 " not in pred.evidence
+
+
+def test_chinese_future_marker_needs_a_modal_verb(trained: PressReleaseClassifier) -> None:
+    """将 in a place name (將軍澳) and 计划 as a noun ("programme") are no future marker; a modal
+    followed only by a time word or short adverb before the signing verb is."""
+    from classifiers.headline import future_agreement, headline_label
+
+    assert headline_label("理大與將軍澳醫院簽署合作備忘錄") == "mou"
+    assert headline_label("两校就联合培养计划签署合作协议") == "mou"
+    assert not future_agreement("中大今日與將軍澳一間中學簽訂合作協議。")
+    assert not future_agreement("基金会与大学就资助计划签署捐赠协议。")
+    assert not future_agreement("雙方的交流計劃簽署儀式在校園舉行。")
+    for text in (
+        "兩校計劃於明年簽署合作協議。",
+        "双方将于下月签署协议。",
+        "公司拟签署框架协议。",
+        "兩地即將簽署協定。",
+    ):
+        assert future_agreement(text), text
+    assert headline_label("兩校計劃明年簽署合作協議") != "mou"
+    doc = Document(
+        "科大與將軍澳醫院簽署合作備忘錄",
+        "香港科技大學今日與將軍澳醫院簽署合作備忘錄，雙方將在臨床研究及醫療科技方面合作。"
+        "根據備忘錄，雙方會成立聯合工作小組。",
+    )
+    pred = trained.predict([doc])[0]
+    assert pred.label == "mou" and pred.scores["mou"] >= 0.5
+
+
+def test_chinese_bare_keywords_do_not_force_a_label() -> None:
+    """A welcome, a visit count, a price and a pension fund are not event, event, fund, other."""
+    from classifiers.headline import headline_label
+
+    assert headline_label("政府歡迎立法會通過《僱傭（修訂）條例草案》") != "event"
+    assert headline_label("校方欢迎新学年国际学生入学") != "event"
+    assert headline_label("数字政府平台访问量突破一亿次") != "event"
+    assert headline_label("大學網站訪問次數創新高") != "event"
+    assert headline_label("公司宣布新款手机售价人民币三千元") != "fund"
+    assert headline_label("車廠宣布新車定價三十萬元") != "fund"
+    assert headline_label("政府推出十億元退休保障基金") == "fund"
+    assert headline_label("市政府设立五亿元退休人员医疗基金") == "fund"
+    # the verbs still work where they mean what the rules want
+    assert headline_label("校長率團訪問歐洲三所大學") == "event"
+    assert headline_label("商务部长访问新加坡国立大学") == "event"
+    assert headline_label("海外代表團到訪科學園") == "event"
+    assert headline_label("基金会宣布捐赠五千万元设立奖学金") == "fund"
+    assert headline_label("陳教授宣布退休") == OTHER
+    assert headline_label("院长任满退休") == OTHER
+
+
+def test_english_retirement_needs_a_person() -> None:
+    from classifiers.headline import headline_label
+
+    assert headline_label("Government launches retirement savings fund") == "fund"
+    assert headline_label("Province creates $2 billion retirement fund for nurses") == "fund"
+    assert headline_label("University president announces retirement") == OTHER
+    assert headline_label("Long-serving dean to retire in June") == OTHER
+    assert headline_label("Maria Lopez retires after 30 years at the helm") == OTHER
+
+
+def test_future_headline_cut_is_for_chinese_headlines_only(trained: PressReleaseClassifier) -> None:
+    """The English model was tuned without the cut: a signed MoU in the lead keeps its score
+    under a headline that mentions a future signing."""
+    body = (
+        "The port authority and the shipping line signed a memorandum of understanding on Monday to "
+        "cooperate on green fuels.\n\nUnder the memorandum, both sides will share data."
+    )
+    future = trained.predict([Document("Port and shipping line expected to sign supply deal", body)])[0]
+    neutral = trained.predict([Document("Port and shipping line meet in Rotterdam", body)])[0]
+    assert future.scores["mou"] >= 0.5
+    assert abs(future.scores["mou"] - neutral.scores["mou"]) < 0.2
+
+
+def test_lone_surrogate_does_not_crash(trained: PressReleaseClassifier) -> None:
+    """Broken JSON escapes (a lone surrogate) reach us from feeds: OpenCC cannot encode them."""
+    from classifiers.language import fold
+
+    assert fold("簽署\ud800協議") == "签署\ufffd协议"
+    doc = Document("科大與醫院簽署合作備忘錄\ud800", ZH_MOU_HANT.text + "\udfff")
+    pred = trained.predict([doc])[0]
+    assert pred.label == "mou" and "\ud800" not in pred.evidence and "\udfff" not in pred.evidence
+    json.dumps(pred.evidence, ensure_ascii=False).encode("utf-8")
+
+
+def test_language_detection_shared_words_and_weak_votes() -> None:
+    """English needs words only English has; Japanese with many kanji is Japanese; a weak stop-word
+    vote is no answer."""
+    from classifiers.language import detect
+
+    danish = detect(
+        "Universitetet underskriver aftale",
+        "Universitetet har i dag underskrevet en aftale med hospitalet om at samarbejde om forskning for "
+        "studerende, og aftalen skal have virkning fra januar.",
+    )
+    assert danish.code != "en"
+    tagalog = detect(
+        "Unibersidad at ospital, pumirma ng kasunduan",
+        "Pumirma ang unibersidad at ang ospital ng kasunduan para sa pananaliksik at pagsasanay ng mga "
+        "estudyante sa medisina.",
+    )
+    assert tagalog.code != "en"
+    japanese = detect(
+        "東京大学、京都大学と包括連携協定を締結",
+        "東京大学大学院工学系研究科は、新型蓄電池材料の共同研究に関する包括連携協定を京都大学と締結した。"
+        "両大学は研究者交流及び大学院生教育でも協力する。",
+    )
+    assert japanese.code == "ja"
+    vietnamese = detect(
+        "Trường đại học ký kết hợp tác với bệnh viện",
+        "Trường đại học và bệnh viện tỉnh đã ký kết biên bản ghi nhớ hợp tác về nghiên cứu khoa học và đào "
+        "tạo sinh viên y khoa trong năm năm tới.",
+    )
+    assert vietnamese.code == "und"
+    # still English: short newswire dense with names, a few exclusive English words
+    assert (
+        detect("LAGOS -- Kobo Freight raises $4m", "Kobo Freight said the round was led by Acme.").code
+        == "en"
+    )

@@ -106,3 +106,16 @@ def test_train_rejects_bad_extra(tmp_path: Path) -> None:
     result = CliRunner().invoke(train_command, ["--extra", str(extra), "--out", str(tmp_path / "m.npz")])
     assert result.exit_code != 0
     assert "primary" in result.output
+
+
+def test_classify_jsonl_survives_a_lone_surrogate() -> None:
+    """``\\ud800`` is valid JSON but no valid text: the line is classified, the next one too."""
+    lines = [
+        '{"id": "a", "title": "\\u79d1\\u5927\\u8207\\u91ab\\u9662\\u7c3d\\u7f72\\u5408\\u4f5c\\u5099\\u5fd8\\u9304", '
+        '"text": "\\u79d1\\u5927\\u4eca\\u65e5\\u8207\\u91ab\\u9662\\u7c3d\\u7f72\\u5408\\u4f5c\\u5099\\u5fd8\\u9304'
+        '\\uff0c\\u96d9\\u65b9\\u5c07\\ud800\\u5408\\u4f5c\\u7814\\u7a76\\u3002"}',
+        json.dumps({"id": "b", "title": "City hosts marathon", "text": "The marathon was held on Sunday."}),
+    ]
+    result = CliRunner().invoke(classify_command, ["--jsonl", "-"], input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    assert [json.loads(x)["id"] for x in result.stdout.splitlines()] == ["a", "b"]

@@ -122,3 +122,29 @@ def test_other_f1_floor(scores: dict, name: str) -> None:
 @pytest.mark.parametrize("label", ["mou", "fund", "event", "ranking"])
 def test_per_label_f1_floor(scores: dict, name: str, label: str) -> None:
     assert scores[name][label].f1 >= FLOORS[name]["per_label"]
+
+
+def _overlap_key(text: str) -> str:
+    """Folded to Simplified, lower case, punctuation and spaces removed."""
+    import re
+
+    from classifiers.language import fold
+
+    return re.sub(r"[\W_]+", "", fold(text).lower())
+
+
+@pytest.mark.parametrize("name", ["zh-Hant", "zh-Hans", "blind-zh"])
+def test_chinese_dev_sentences_are_not_in_the_training_data(name: str) -> None:
+    """A dev headline or sentence found word for word inside a training sentence measures memory,
+    not the model: the sets must stay disjoint (in either script)."""
+    from classifiers.segment import segment
+    from classifiers.training import EXAMPLES_ZH_FILE, read_jsonl
+
+    training = [_overlap_key(row["text"]) for row in read_jsonl(EXAMPLES_ZH_FILE)]
+    found = []
+    for row in document_rows(FILES[name]):
+        for seg in segment(row["title"], row["text"], chinese=True):
+            key = _overlap_key(seg.text)
+            if len(key) >= 6 and any(key in sentence for sentence in training):
+                found.append((row.get("id"), seg.text))
+    assert not found

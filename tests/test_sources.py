@@ -425,3 +425,44 @@ def test_pdf_releases_are_read_from_any_source_and_bad_ones_dead_lettered(
         and "Limit reached while decompressing" in dead["bomb.pdf"]["error"]
     )
     assert all(d["attempts"] == "1" for d in dead.values())  # final: never retried
+
+
+def test_a_sitemap_that_restamps_every_lastmod_yields_only_new_urls_after_the_first_poll(
+    tmp_path: Path, site: Site, redis_url: str, redis: Redis
+) -> None:
+    """Many generators stamp every <lastmod> with the time they ran: the first poll takes at
+    most 100 of those "recent" URLs, and later polls must not take the rest as new."""
+
+    def stamped(count: int, when: float, extra: tuple[str, ...] = ()) -> str:
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(when))
+        locs = [site.url(f"press/articles/r{i}.html") for i in range(count)] + list(extra)
+        locs.append("https://another-site.example/press/articles/planted.html")  # not this site's
+        rows = "".join(f"<url><loc>{loc}</loc><lastmod>{stamp}</lastmod></url>" for loc in locs)
+        return f'<?xml version="1.0"?><urlset xmlns="{NS}">{rows}</urlset>'
+
+    site.add("/press/sitemap.xml", stamped(150, time.time() - 60), content_type="application/xml")
+    feeds = sources_file(
+        tmp_path, site, [{"name": "stamped", "url": site.url("press/sitemap.xml"), "type": "sitemap"}]
+    )
+    env = environment(tmp_path, redis_url)
+    assert pressroom("run", "--once", "--feeds", str(feeds), "--workers", "1", env=env).returncode == 0
+
+    def status() -> dict[str, object]:
+        report = json.loads(pressroom("status", "--json", "--feeds", str(feeds), env=env).stdout)
+        return report["feeds"][0]
+
+    first = status()
+    assert first["items_seen"] == 100 and first["links"] == 150
+    assert "another site's URL" in str(first["skipped"])
+    # regenerated: every lastmod is "now" again, and one release is new
+    site.add(
+        "/press/sitemap.xml",
+        stamped(150, time.time(), extra=(site.url("press/articles/brand-new.html"),)),
+        content_type="application/xml",
+    )
+    redis.zadd(names.SCHEDULE_KEY, {"stamped": 0})
+    assert pressroom("run", "--once", "--feeds", str(feeds), "--workers", "1", env=env).returncode == 0
+    assert status()["items_seen"] == 101  # the new one only
+    assert site.requests["/press/articles/brand-new.html"] == 1
+    # the first poll took the first 100 (all equally recent), and no poll took the other 50
+    assert site.requests["/press/articles/r0.html"] == 1 and site.requests["/press/articles/r149.html"] == 0

@@ -183,6 +183,19 @@ def test_chinese_big5_listing() -> None:
     ]
 
 
+def test_a_charset_declared_only_in_the_http_header_is_honoured() -> None:
+    """Big5 bytes with no <meta charset>: the HTTP answer's charset is the only declaration
+    (and takes precedence over the page's own, as in browsers)."""
+    base_url = "https://www.citystate.example.edu.hk/zh-hk/news/press-releases"
+    body = re.sub(rb"<meta[^>]*charset[^>]*>", b"", page("chinese_big5.html"), flags=re.IGNORECASE)
+    assert b"charset" not in body.lower()
+    without = find_links(body, base_url)
+    listing = find_links(body, base_url, charset="big5")
+    assert listing.links[0].title == "城邦大學研究團隊研發新型固態電池材料"
+    assert [x.title for x in without.links] != [x.title for x in listing.links]  # mojibake without it
+    assert find_links(body, base_url, charset="no-such-charset").anchors == without.anchors  # ignored
+
+
 def test_selector_overrides_the_heuristics() -> None:
     body = page("cms_category.html")
     listing = find_links(
