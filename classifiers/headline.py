@@ -50,8 +50,19 @@ _OTHER_RULES = [
     ),
     re.compile(r"\bnew\s+" + _ROLE + r"\b", _F),
     re.compile(
-        r"\b(?:to step down|steps down|stepping down|retires?|retirement|resigns?|resignation|"
+        r"\b(?:to step down|steps down|stepping down|resigns?|resignation|"
         r"successor|succeeds?|obituary|dies|died|passes away|passed away|mourns?|in memoriam|tribute to)\b",
+        _F,
+    ),
+    # Retiring is a person's news; "retirement savings fund" is not: the verb ("X retires", "to
+    # retire") or the noun with a person or post beside it ("announces retirement", "dean's retirement").
+    re.compile(
+        r"\b(?:retires|retiring|to retire|will retire)\b|"
+        r"\b(?:announces?|announced|his|her|their|upcoming|plans?)\s+retirement\b|"
+        r"\b(?:retirement|retired)\s+(?:of|as)\b|"
+        + _ROLE
+        + r"\b[^.;:]{0,30}\bretire(?:s|d|ment)?\b(?!\s+(?:savings|funds?|pensions?|plans?|accounts?|schemes?|"
+        r"income|age|benefits?|system|village|homes?|security|products?))",
         _F,
     ),
     # results and statistics
@@ -194,10 +205,13 @@ _EVENT_HEAD = re.compile(r"\b" + _EVENT_NOUN + r"s?\b", _F)
 # verb ... noun within a few characters.
 _ZH_MONEY = r"(?:\d[\d.,]*\s*(?:亿|万|元)|[一二三四五六七八九十百千两]+(?:亿|万)|(?:港|美|欧|澳门|新台)元|港币|人民币|\$)"
 _ZH_ROLE = r"(?:院长|校长|副校长|主席|总裁|行政总裁|首席|董事|总监|主任|署长|局长|总经理|理事|秘书长|司长|会长|大使|ceo)"
+_ZH_PERSON = _ZH_ROLE[3:-1] + r"|教授|博士|先生|女士|部长|总理|法官|创办人|创始人|校董|他|她"
 _ZH_OTHER_RULES = [
     re.compile(r"(?:委任|任命|聘任|出任|获委任|接任|履新|上任|当选|选出|宣布委任)[^。；：]{0,20}" + _ZH_ROLE),
     re.compile(r"新任[^。；：]{0,8}" + _ZH_ROLE),
-    re.compile(r"逝世|辞世|病逝|离世|悼念|讣告|辞任|辞职|退休|卸任|永别"),
+    re.compile(r"逝世|辞世|病逝|离世|悼念|讣告|辞任|辞职|卸任|永别|荣休"),
+    # 退休 alone is also a pension ("退休保障基金"): a person or post must be beside it.
+    re.compile(r"(?:" + _ZH_PERSON + r")[^。；：，]{0,8}退休|退休(?:的|之)?(?:" + _ZH_PERSON + r")"),
     re.compile(
         r"(?:季度|中期|全年|年度|上半年|下半年|首季|第[一二三四]季)[^。；：]{0,12}(?:业绩|盈利|收入|营收|利润|亏损|纯利)"
     ),
@@ -215,9 +229,15 @@ _ZH_FUND_RULES = [
         r"(?:获得?|完成|筹得|募得|取得|录得|获批|获颁|赢得|筹集|募集)[^。；：]{0,20}"
         r"(?:融资|投资|资助|拨款|奖学金|捐款|捐赠|" + _ZH_MONEY + r"|[a-f]轮|天使轮|种子轮)"
     ),
+    # Verbs that give money: an amount is enough.
     re.compile(
-        r"(?:推出|设立|成立|宣布|拨款|拨出|预留|捐赠|捐出|捐款|捐资|资助|注资|批出|批准|投放|斥资|设|开设)"
-        r"[^。；：]{0,20}(?:基金|资助计划|拨款|奖学金|资金|捐款|贷款|配对|" + _ZH_MONEY + r")"
+        r"(?:拨款|拨出|预留|捐赠|捐出|捐款|捐资|资助|注资|批出|投放|斥资)[^。；：]{0,20}"
+        r"(?:基金|资助计划|拨款|奖学金|资金|捐款|贷款|配对|" + _ZH_MONEY + r")"
+    ),
+    # Verbs that launch anything (a phone "售价三千元" too): only with a fund noun.
+    re.compile(
+        r"(?:推出|设立|成立|宣布|批准|设|开设)[^。；：]{0,20}"
+        r"(?:基金|资助|拨款|奖学金|助学金|资金|捐款|捐赠|贷款|配对|融资|投资计划)"
     ),
     re.compile(r"捐赠|捐款|捐助|慈善捐|奖学金|助学金|[a-f]轮融资|天使轮|种子轮|融资"),
 ]
@@ -239,9 +259,15 @@ _ZH_MOU_RULES = [
     re.compile(r"备忘录|框架协议|合作协议|缔结姊妹|意向书|携手合作|联手|合资|签约"),
 ]
 # Both scripts written out (not folded first): this runs on every sentence holding 签/簽.
+# A modal verb, then at most a few time words or short adverbs ("将于下月", "拟在年内"), or a
+# partner ("将与…"), then the signing verb. 将 of the place name 将军澳 is no modal; 计划 is a
+# verb ("plans to") only when a time word follows it ("计划于明年"), not the noun "programme"
+# ("就联合培养计划签署", "资助计划").
+_ZH_TIME = r"[于於在明下本今年月内內底中旬日周週期星稍后後近即将將正式共同再届屆时時会會可一二三四五六七八九十0-9]"
 _ZH_FUTURE = re.compile(
-    r"(?:[将將]|[拟擬]|[计計][划劃]|[预預][计計]|有望|[准準][备備]|即[将將]|[预預]期|商[讨討]|[洽][谈談])"
-    r"[^。；：，]{0,6}(?:[签簽][署订訂约約]|[缔締][结結])"
+    r"(?:[将將](?![军軍]澳)|[拟擬]|(?<![就的该該])[计計][划劃](?=" + _ZH_TIME + r")|[预預][计計]|有望|"
+    r"[准準][备備]|[预預]期|商[讨討]|[洽][谈談])"
+    r"" + _ZH_TIME + r"{0,4}(?:[与與和同跟][^。；：，]{1,15}?)?(?:[签簽][署订訂约約]|[缔締][结結])"
 )
 _ZH_EVENT_NOUN = (
     r"(?:论坛|峰会|博览会|展览|研讨会|开放日|典礼|大赛|比赛|竞赛|马拉松|嘉年华|工作坊|讲座|会议|大会|"
@@ -252,7 +278,14 @@ _ZH_PRODUCT = re.compile(
     r"(?:新品|产品|系统|平台|应用程序|应用|app|服务|机械人|机器人|芯片|手机|车型|型号|软件|版本)"
 )
 _ZH_EVENT_RULES = [
-    re.compile(r"举办|举行|主办|召开|开幕|揭幕|闭幕|圆满结束|落幕|访问|到访|率团|参观|考察|欢迎"),
+    # Not 欢迎 ("welcomes the bill"); a visit, not a visit count (访问量, 到访人次, 参观人数).
+    re.compile(r"举办|举行|主办|召开|开幕|揭幕|闭幕|圆满结束|落幕|率团|考察"),
+    re.compile(r"(?:到访|参观)(?!人次|人数|量|次数)|访问团|(?:出|拜|回|互|正式|率团|率领代表团)访问"),
+    re.compile(
+        r"访问(?!量|次|人次|人数|率|速度|权|数据|记录|网站|页面|平台)[^。；：，]{0,12}?"
+        r"(?:国|省|市|京|沪|港|澳|台|州|岛|县|区|城|镇|村|大学|学院|学校|中学|小学|公司|总部|企业|园|基地|"
+        r"中心|机构|医院|实验室|研究院|研究所|博物馆|工厂|社区|欧洲|亚洲|非洲|美洲|东盟|中东|湾区|内地|海外)"
+    ),
     re.compile(_ZH_EVENT_NOUN),
 ]
 

@@ -49,12 +49,20 @@ SUPPORTED = frozenset({ENGLISH, TRADITIONAL, SIMPLIFIED, CHINESE})
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
+_KANA_RUN = re.compile(r"[\u3040-\u30ff]+")
+# A Han text with this many kana (and at least this share of its Han characters) is Japanese.
+MIN_KANA = 3
+KANA_SHARE = 0.05
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
 # Runs rather than single characters where only the count matters: a list of words is
 # built five times faster than a list of their letters.
 _LATIN_RUN = re.compile(r"[A-Za-z\u00c0-\u024f\uff21-\uff3a\uff41-\uff5a]+")
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _FULLWIDTH_CHAR = re.compile(r"[\uff01-\uff5e\u3000]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+# Anything beyond Latin letters (basic, Latin-1, Extended-A/B) and general punctuation: a sample
+# without such a character takes the same path as an ASCII one (no Han or other-script passes).
+_BEYOND_LATIN = re.compile(r"[^\x00-\u024f\u2000-\u206f]")
 # Letters of neither Chinese nor Latin script (nor punctuation, symbols, CJK marks): only when
 # there are enough of these is a text checked for the other scripts.
 _NEITHER = re.compile(
@@ -93,6 +101,16 @@ LATIN_SAMPLE = 2_500
 # A Latin-script text is English when English function words are at least this share of its
 # words and outnumber each other language's. Real English prose: 25-40%.
 MIN_ENGLISH_SHARE = 0.12
+
+# English function words no other language we meet uses as words: an English text has at
+# least MIN_ENGLISH_ONLY of them (the short-text rescue would otherwise take Danish).
+_ENGLISH_ONLY = frozenset(
+    "the and of with has was were which said from this that its their is are".split()
+)
+MIN_ENGLISH_ONLY = 2
+# Another language's stop words must be at least this share of the words to name it (real
+# prose: 20-40%); below, the vote is noise and the answer is "und" (unsupported either way).
+MIN_VOTE_SHARE = 0.05
 
 # Full-width ASCII (common in Chinese text: "ＭｏＵ", "２０２５") -> ASCII.
 _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
@@ -148,10 +166,20 @@ def fold_all(texts: Sequence[str]) -> list[str]:
     return out
 
 
+def without_surrogates(text: str) -> str:
+    """``text`` with lone surrogates (from a broken ``\\ud800`` JSON escape) as U+FFFD: they
+    cannot be encoded to UTF-8, which OpenCC and every writer of our output needs. The same
+    object when there are none."""
+    if text.isascii() or _SURROGATE.search(text) is None:
+        return text
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def fold(text: str) -> str:
     """Traditional -> Simplified characters and full-width -> ASCII; ASCII text is returned as is."""
     if text.isascii():
         return text
+    text = without_surrogates(text)
     if _FULLWIDTH_CHAR.search(text):
         text = text.translate(_FULLWIDTH)
     if _HAN.search(text) is None:
@@ -201,16 +229,23 @@ def _latin_language(sample: str) -> str:
     votes = {code: sum(counts[w] for w in stop if w in counts) for code, stop in _STOPWORDS.items()}
     best = max(votes, key=lambda code: (votes[code], code == ENGLISH))
     runner_up = max(v for code, v in votes.items() if code != ENGLISH)
-    if best == ENGLISH and (
-        votes[ENGLISH] >= MIN_ENGLISH_SHARE * len(words)
-        # short newswire English is dense with names ("LAGOS -- A Lagos logistics startup..."):
-        # a few English function words and hardly any of another language's are enough
-        or (votes[ENGLISH] >= 2 and votes[ENGLISH] >= 3 * runner_up)
+    # "at", "for", "have" are Danish and Tagalog words too: English needs some only it has.
+    english_only = sum(counts[w] for w in _ENGLISH_ONLY if w in counts)
+    if (
+        best == ENGLISH
+        and english_only >= MIN_ENGLISH_ONLY
+        and (
+            votes[ENGLISH] >= MIN_ENGLISH_SHARE * len(words)
+            # short newswire English is dense with names ("LAGOS -- A Lagos logistics startup..."):
+            # a few English function words and hardly any of another language's are enough
+            or votes[ENGLISH] >= 3 * runner_up
+        )
     ):
         return ENGLISH
-    if votes[best] == 0:
+    if best == ENGLISH or votes[best] < MIN_VOTE_SHARE * len(words):
+        # a weak vote (Spanish without "el", Vietnamese, Tagalog...) names no language
         return UNDETERMINED
-    return best if best != ENGLISH else UNDETERMINED
+    return best
 
 
 def detect(title: str, text: str) -> Language:
@@ -220,11 +255,12 @@ def detect(title: str, text: str) -> Language:
     language that carries most of its content: Han characters weigh ``HAN_WEIGHT`` letters.
     """
     sample = f"{title}\n{text}"[:SAMPLE_CHARS]
-    if sample.isascii():
+    if sample.isascii() or _BEYOND_LATIN.search(sample) is None:
         latin = _letters(_LATIN_RUN, sample)
         return Language(_latin_language(sample) if latin else UNDETERMINED, latin)
     han = _HAN_RUN.findall(sample)
-    counts = {"zh": HAN_WEIGHT * sum(map(len, han)), "latin": _letters(_LATIN_RUN, sample)}
+    han_chars = sum(map(len, han))
+    counts = {"zh": HAN_WEIGHT * han_chars, "latin": _letters(_LATIN_RUN, sample)}
     # The other scripts are counted only when enough of the text is in neither: eight regex
     # passes fewer over nearly every page.
     if len(_NEITHER.findall(sample)) >= 0.1 * (counts["zh"] + counts["latin"]):
@@ -236,9 +272,12 @@ def detect(title: str, text: str) -> Language:
     content = counts["zh"] + counts["latin"]
     if counts[main] == 0:
         return Language(UNDETERMINED, 0)
-    if main == "zh" and counts.get("ja", 0) >= 0.2 * counts["zh"]:
-        main = "ja"  # Japanese writes Han characters too, always with kana between them
     if main == "zh":
+        # Japanese writes Han characters too, always with some kana between them (even a text
+        # dense with kanji: 5% and more); Chinese has none but a stray brand name.
+        kana = _letters(_KANA_RUN, sample)
+        if kana >= max(MIN_KANA, KANA_SHARE * han_chars):
+            return Language("ja", HAN_WEIGHT * kana + content)
         return Language(_script_of("".join(han)), content)
     if main == "latin":
         if _FULLWIDTH_CHAR.search(sample):

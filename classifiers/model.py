@@ -18,7 +18,7 @@ from classifiers import LABELS, OTHER, TOO_SHORT, UNSUPPORTED_LANGUAGE, Document
 from classifiers.base import BaseEstimator
 from classifiers.features import CUES, analyze, compile_cues, fired_cues
 from classifiers.headline import future_agreement, headline_label
-from classifiers.language import Language, detect
+from classifiers.language import Language, detect, without_surrogates
 from classifiers.scoring import SentenceScorer
 from classifiers.segment import Segment, segment
 
@@ -126,6 +126,7 @@ class PressReleaseClassifier:
         self.version = version
 
     def predict(self, docs: Sequence[Document]) -> list[Prediction]:
+        docs = [_valid_text(d) for d in docs]
         languages = [detect(d.title, d.text) for d in docs]
         labelled = [i for i, lang in enumerate(languages) if lang.supported and not lang.too_short]
         seg_lists = [segment(docs[i].title, docs[i].text, languages[i].chinese) for i in labelled]
@@ -138,8 +139,9 @@ class PressReleaseClassifier:
         start = 0
         for i, segs in zip(labelled, seg_lists, strict=True):
             n = sum(s.zone != "boilerplate" for s in segs)
-            if future_agreement(docs[i].title):
+            if languages[i].chinese and future_agreement(docs[i].title):
                 # The headline says the signing is still to come: so is every "after signing" below it.
+                # Chinese only: the English model was tuned and gated without this cut.
                 probs[start : start + n, mou] *= FUTURE_MOU_FACTOR
             start += n
         out = [_unlabelled(lang) for lang in languages]
@@ -191,6 +193,13 @@ class PressReleaseClassifier:
                 return Prediction(OTHER, (OTHER, *by_strength), scores, _fallback_evidence(segs))
         labels = (primary, *(lb for lb in by_strength if lb != primary))
         return Prediction(primary, labels, scores, _evidence(segs, weighted[:, LABELS.index(primary)]))
+
+
+def _valid_text(doc: Document) -> Document:
+    """The document with lone surrogates (a broken ``\\ud800`` escape in JSON) as U+FFFD: such
+    text cannot be encoded, neither by OpenCC nor by whoever writes the evidence out."""
+    title, text = without_surrogates(doc.title), without_surrogates(doc.text)
+    return doc if title is doc.title and text is doc.text else replace(doc, title=title, text=text)
 
 
 def _unlabelled(lang: Language) -> Prediction:

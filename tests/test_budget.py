@@ -546,3 +546,36 @@ def test_the_sandbox_dies_with_its_worker() -> None:
     finally:
         for fd in watchers:
             os.close(fd)
+
+
+class _Interrupted(Exception):
+    """Stands for RQ's job-timeout exception, raised by a signal at any point of a call."""
+
+
+def test_a_call_interrupted_while_it_is_sent_gives_its_child_slot_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With one child allowed, a leaked slot would make the next call wait for good."""
+    from workers import sandbox as wire
+
+    one = Budget(5.0, max_children=1)
+    try:
+        real_send = wire.send_call
+
+        def interrupted(*args: Any, **kwargs: Any) -> None:
+            raise _Interrupted
+
+        monkeypatch.setattr(wire, "send_call", interrupted)
+        with pytest.raises(_Interrupted):
+            one.submit("test_echo", b"abc", {}, what="interrupted")
+        monkeypatch.setattr(wire, "send_call", real_send)
+        answers: list[dict[str, Any]] = []
+        caller = threading.Thread(
+            target=lambda: answers.append(one.run("test_echo", b"abc", {}, what="next"))
+        )
+        caller.start()
+        caller.join(30)
+        assert not caller.is_alive(), "the next call waited for a slot the interrupted one kept"
+        assert answers and answers[0]["size"] == 3
+    finally:
+        one.close()

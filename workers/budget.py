@@ -308,13 +308,14 @@ class Budget:
 
     def _zygote_here(self) -> sandbox.Zygote:
         """The zygote of this process (a fork of a process that had one does not share it)."""
-        if self._zygote is None or self._zygote.owner != os.getpid():
+        if self._zygote is None or self._zygote.owner != os.getpid() or self._zygote.closed:
             if self._zygote is not None:  # dead, or inherited across a fork: not ours to use or reap
-                for child in self._idle:
+                for child in self._idle:  # they die with their zygote
                     child.sock.close()
-                self._zygote.close()
                 self._idle = []
-                self._busy = 0
+                if self._zygote.owner != os.getpid():
+                    self._busy = 0  # the parent's calls; a dead zygote's running calls give theirs back
+                self._zygote.close()
             self._zygote = sandbox.Zygote(self.memory_bytes)
         return self._zygote
 
@@ -332,10 +333,22 @@ class Budget:
             sandbox.send_call(child.sock, header, payload)
         except OSError:  # it died idle (killed from outside): a fresh one gets the call
             self._discard(child)
-            child = self._take()
-            sandbox.send_call(child.sock, header, payload)
+            child = self._sent(header, payload)
+        except BaseException:  # its slot is given back; a half-sent call leaves it unusable
+            self._discard(child)
+            raise
         child.calls += 1
         return Pending(self, child, name, what, self.cpu_seconds)
+
+    def _sent(self, header: bytes, payload: bytes) -> _Child:
+        """A call sent to a fresh child, or its slot given back."""
+        child = self._take()
+        try:
+            sandbox.send_call(child.sock, header, payload)
+        except BaseException:
+            self._discard(child)
+            raise
+        return child
 
     def run(
         self, name: str, payload: bytes, params: Mapping[str, Any] | None = None, *, what: str
@@ -369,7 +382,12 @@ class Budget:
             return child
         try:
             pid, sock = zygote.spawn()
-        except (OSError, PressroomError):
+        except BaseException as exc:
+            if not isinstance(exc, OSError | PressroomError):  # a job timeout's signal, say
+                with self._lock:
+                    self._busy -= 1
+                    self._lock.notify()
+                raise
             with self._lock:  # the zygote died (killed from outside?): one more try, afresh
                 if self._zygote is zygote:
                     zygote.close()

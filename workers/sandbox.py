@@ -33,7 +33,7 @@ import socket
 import struct
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from workers import errors
@@ -229,7 +229,11 @@ def _zygote_main(control: socket.socket, memory_bytes: int, watch_parent: bool) 
             socket.send_fds(control, [struct.pack("!i", child)], [mine.fileno()])
             mine.close()
         elif op == b"W":
-            _, status, usage = os.wait4(pid, 0)
+            try:
+                _, status, usage = os.wait4(pid, 0)
+            except ChildProcessError:  # not ours (a child of a zygote that was replaced): nothing to tell
+                control.sendall(_STATUS.pack(0, 0.0))
+                continue
             control.sendall(_STATUS.pack(status, usage.ru_utime + usage.ru_stime))
         elif op == b"K":
             with contextlib.suppress(ProcessLookupError):
@@ -263,7 +267,7 @@ class Zygote:
         self._control = parent_end
 
     def spawn(self) -> tuple[int, socket.socket]:
-        with self._lock:
+        with self._lock, self._exchange():
             self._control.sendall(_ZYGOTE_OP.pack(b"S", 0))
             message, fds, _flags, _addr = socket.recv_fds(self._control, 4, 1)
         if len(message) != 4 or len(fds) != 1:
@@ -274,7 +278,7 @@ class Zygote:
 
     def wait(self, pid: int) -> tuple[int, float]:
         """How child ``pid`` ended (wait status) and the CPU it used; blocks until it has."""
-        with self._lock:
+        with self._lock, self._exchange():
             self._control.sendall(_ZYGOTE_OP.pack(b"W", pid))
             answer = _recv_exact(self._control, _STATUS.size)
         if not answer:
@@ -283,9 +287,23 @@ class Zygote:
         return status, cpu
 
     def kill(self, pid: int) -> None:
-        with self._lock:
+        with self._lock, self._exchange():
             self._control.sendall(_ZYGOTE_OP.pack(b"K", pid))
             _recv_exact(self._control, _STATUS.size)
+
+    @contextlib.contextmanager
+    def _exchange(self) -> Iterator[None]:
+        """One request and its answer. Interrupted between the two (a job timeout's signal, an
+        error), the answer would be read as the next request's: the zygote is given up instead."""
+        try:
+            yield
+        except BaseException:
+            self.close()
+            raise
+
+    @property
+    def closed(self) -> bool:
+        return self._control.fileno() == -1
 
     def close(self) -> None:
         self._control.close()  # the zygote reads EOF and exits
