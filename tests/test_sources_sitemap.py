@@ -19,7 +19,6 @@ from workers.sources.sitemap import (
     MAX_ENTRY_NODES,
     ChildSitemap,
     SitemapURL,
-    children_to_read,
     newest_children,
     parse_sitemap,
     recent_urls,
@@ -355,25 +354,6 @@ def test_newest_children_order() -> None:
     ]
     many = [ChildSitemap(f"https://x.org/{i}.xml", float(i)) for i in range(200)]
     assert [child.lastmod for child in newest_children(many)] == [float(i) for i in range(199, 149, -1)]
-
-
-def test_children_to_read_skips_loops_depth_and_unchanged() -> None:
-    index = parse_sitemap(load("index.xml"), BASE, max_bytes=CAP)
-    first = children_to_read(BASE, index.children, depth=1, since=None)
-    assert "https://www.example.edu/sitemap.xml" not in [child.loc for child in first]  # itself
-    assert [child.loc.rsplit("/", 1)[1] for child in first] == [
-        "sitemap-news.xml",
-        "sitemap-pages.xml",
-        "sitemap-archive.xml.gz",
-    ]
-    later = children_to_read(BASE, index.children, depth=1, since=epoch(2025, 6, 20))
-    assert [child.loc.rsplit("/", 1)[1] for child in later] == ["sitemap-news.xml", "sitemap-archive.xml.gz"]
-    visited = ["HTTPS://WWW.EXAMPLE.EDU/sitemap-news.xml#x"]
-    assert "https://www.example.edu/sitemap-news.xml" not in [
-        child.loc for child in children_to_read(BASE, index.children, depth=1, since=None, visited=visited)
-    ]
-    assert children_to_read(BASE, index.children, depth=2, since=None) == []  # a third level: refused
-    assert len(children_to_read(BASE, index.children, depth=1, since=None, limit=1)) == 1
 
 
 # --- which URLs a poll takes -----------------------------------------------------------

@@ -22,7 +22,8 @@ breakage, and recover mode alone would silently cut ``&lang=en`` out of the URL.
 result says so in ``recovered``; one that yields no entry is refused.
 
 Which URLs a poll should take is ``recent_urls``'s job (read its rule: a first poll never
-takes a whole site), which child sitemaps to read is ``children_to_read``'s (depth, loops).
+takes a whole site); which child sitemaps to read is the poll's (``workers.polling.SitemapWalk``:
+depth, loops, unchanged children), in ``newest_children``'s order.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ import logging
 import re
 import time
 import zlib
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urljoin, urlsplit
 
@@ -345,35 +346,6 @@ def newest_children(children: Sequence[ChildSitemap], limit: int = 50) -> list[C
     """The ``limit`` child sitemaps most likely to hold new URLs: newest lastmod first, undated last."""
     ordered = sorted(children, key=lambda child: (child.lastmod is None, -(child.lastmod or 0.0)))
     return ordered[: max(limit, 0)]
-
-
-def children_to_read(
-    index_url: str,
-    children: Sequence[ChildSitemap],
-    *,
-    depth: int,
-    since: float | None,
-    visited: Collection[str] = (),
-    limit: int = 50,
-    max_depth: int = 2,
-) -> list[ChildSitemap]:
-    """Which children of the index at ``depth`` (1 = the configured sitemap) to fetch this poll.
-
-    None below ``max_depth`` (an index nested deeper is not followed); never the index itself
-    or one already ``visited`` this poll (loops); on later polls not those whose lastmod is
-    older than ``since`` (unchanged; an undated child is read and its conditional GET
-    decides); then the ``limit`` newest.
-    """
-    if depth >= max_depth:
-        return []
-    skip = {_same(index_url), *(_same(seen) for seen in visited)}
-    fresh = [
-        child
-        for child in children
-        if _same(child.loc) not in skip
-        and (since is None or child.lastmod is None or child.lastmod >= since - SINCE_SLACK)
-    ]
-    return newest_children(fresh, limit)
 
 
 def _same(url: str) -> str:
