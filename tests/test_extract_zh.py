@@ -124,6 +124,21 @@ def test_wide_line_breaks_only() -> None:
     assert texts == ["雙方將在人工智能", "hello\nworld", "한국\n사람", "（完）\n"]
 
 
+def test_an_undeclared_chinese_page_with_a_latin_title_is_joined_title_included() -> None:
+    """No lang attribute and an English <title>: the body's own characters tell it is Chinese;
+    and a headline broken over two source lines is joined like the text."""
+    paragraphs = "".join(
+        f"<p>第{i}段：香港科技大學今日與應用科技研究院簽署合作備忘錄，雙方將在人工智能及半導體方面合作，"
+        f"共同培育臨床研究\n及人才培訓。</p>"
+        for i in range(6)
+    )
+    page = f"<html><head><title>HKUST News Centre</title></head><body><article>{paragraphs}</article></body></html>"
+    article = extract_article(page.encode(), "http://news.example.hk/a", fast=True)
+    assert "臨床研究及人才培訓" in article.text and "臨床研究 及" not in article.text
+    titled = page.replace("<html>", '<html lang="zh-HK">').replace("HKUST News Centre", "科大\n新聞")
+    assert extract_article(titled.encode(), "http://news.example.hk/b", fast=True).title == "科大新聞"
+
+
 def test_min_text_is_counted_by_script() -> None:
     """200 Latin characters, or about 67 Chinese ones: both are two or three sentences."""
     assert content_length("a" * 150) == 150 < MIN_TEXT_CHARS

@@ -529,14 +529,33 @@ def extract_article(html: bytes | str, url: str, *, fast: bool = False, find_dat
         return _extract(html, url, fast=False, find_date=find_date)
 
 
+# Elements whose own text is looked at to tell a Chinese or Japanese page that declares no
+# language and has a Latin title: enough to meet the body's first paragraphs, cheap on any page.
+_WIDE_SAMPLE = 80
+
+
+def _has_wide_text(tree: HtmlElement) -> bool:
+    """Whether the title or the first text-bearing elements hold CJK characters."""
+    seen = 0
+    for element in tree.iter("title", "h1", "h2", "h3", "p", "li", "td", "div", "span", "a"):
+        text = element.text
+        if text and not text.isspace():
+            if _WIDE_CHAR.search(text):
+                return True
+            seen += 1
+            if seen >= _WIDE_SAMPLE:
+                return False
+    return False
+
+
 def _extract(html: bytes | str, url: str, *, fast: bool, find_date: bool) -> Article:
     tree = _parse(html, url)
     lang, meta_author = _page_meta(tree)
+    if lang[:2].lower() in ("zh", "ja") or _has_wide_text(tree):
+        join_wide_line_breaks(tree)  # a Chinese or Japanese page (only those pay), title included
     # before trafilatura prunes the tree in place
     published = _published_date(tree, fast=fast) if find_date else ""
     meta = _metadata(tree)
-    if _WIDE_CHAR.search(meta.title or "") or lang[:2].lower() in ("zh", "ja"):
-        join_wide_line_breaks(tree)  # a Chinese or Japanese page: only those pay for the pass
     prune_boilerplate(tree)
     if fast:  # the full path's fallback extractors (readability, jusText) see the page as before
         drop_discarded_elements(tree)
