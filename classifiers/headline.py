@@ -205,13 +205,23 @@ _EVENT_HEAD = re.compile(r"\b" + _EVENT_NOUN + r"s?\b", _F)
 # verb ... noun within a few characters.
 _ZH_MONEY = r"(?:\d[\d.,]*\s*(?:亿|万|元)|[一二三四五六七八九十百千两]+(?:亿|万)|(?:港|美|欧|澳门|新台)元|港币|人民币|\$)"
 _ZH_ROLE = r"(?:院长|校长|副校长|主席|总裁|行政总裁|首席|董事|总监|主任|署长|局长|总经理|理事|秘书长|司长|会长|大使|ceo)"
-_ZH_PERSON = _ZH_ROLE[3:-1] + r"|教授|博士|先生|女士|部长|总理|法官|创办人|创始人|校董|他|她"
+_ZH_PERSON = _ZH_ROLE[3:-1] + r"|教授|博士|先生|女士|部长|总理|法官|创办人|创始人|校董|(?<!其)他|她"
+# What makes 退休 a pension, not a person's news ("董事会通过退休金计划").
+_ZH_PENSION = r"(?!保障|金|基金|计划|福利|人士|人员|长者|生活|年龄|政策|制度|储蓄|保险)"
 _ZH_OTHER_RULES = [
     re.compile(r"(?:委任|任命|聘任|出任|获委任|接任|履新|上任|当选|选出|宣布委任)[^。；：]{0,20}" + _ZH_ROLE),
     re.compile(r"新任[^。；：]{0,8}" + _ZH_ROLE),
     re.compile(r"逝世|辞世|病逝|离世|悼念|讣告|辞任|辞职|卸任|永别|荣休"),
     # 退休 alone is also a pension ("退休保障基金"): a person or post must be beside it.
-    re.compile(r"(?:" + _ZH_PERSON + r")[^。；：，]{0,8}退休|退休(?:的|之)?(?:" + _ZH_PERSON + r")"),
+    re.compile(
+        r"(?:"
+        + _ZH_PERSON
+        + r")[^。；：，]{0,8}退休"
+        + _ZH_PENSION
+        + r"|退休(?:的|之)?(?:"
+        + _ZH_PERSON
+        + r")"
+    ),
     re.compile(
         r"(?:季度|中期|全年|年度|上半年|下半年|首季|第[一二三四]季)[^。；：]{0,12}(?:业绩|盈利|收入|营收|利润|亏损|纯利)"
     ),
@@ -259,15 +269,15 @@ _ZH_MOU_RULES = [
     re.compile(r"备忘录|框架协议|合作协议|缔结姊妹|意向书|携手合作|联手|合资|签约"),
 ]
 # Both scripts written out (not folded first): this runs on every sentence holding 签/簽.
-# A modal verb, then at most a few time words or short adverbs ("将于下月", "拟在年内"), or a
+# A modal verb, then only time words or short adverbs ("将于下月", "拟在明年上半年"), or a
 # partner ("将与…"), then the signing verb. 将 of the place name 将军澳 is no modal; 计划 is a
 # verb ("plans to") only when a time word follows it ("计划于明年"), not the noun "programme"
 # ("就联合培养计划签署", "资助计划").
-_ZH_TIME = r"[于於在明下本今年月内內底中旬日周週期星稍后後近即将將正式共同再届屆时時会會可一二三四五六七八九十0-9]"
+_ZH_TIME = r"[于於在明下上半本今年月内內底中旬日周週期星稍后後近即将將正式共同再届屆时時会會可一二三四五六七八九十0-9]"
 _ZH_FUTURE = re.compile(
     r"(?:[将將](?![军軍]澳)|[拟擬]|(?<![就的该該])[计計][划劃](?=" + _ZH_TIME + r")|[预預][计計]|有望|"
     r"[准準][备備]|[预預]期|商[讨討]|[洽][谈談])"
-    r"" + _ZH_TIME + r"{0,4}(?:[与與和同跟][^。；：，]{1,15}?)?(?:[签簽][署订訂约約]|[缔締][结結])"
+    r"" + _ZH_TIME + r"{0,6}(?:[与與和同跟][^。；：，]{1,15}?)?(?:[签簽][署订訂约約]|[缔締][结結])"
 )
 _ZH_EVENT_NOUN = (
     r"(?:论坛|峰会|博览会|展览|研讨会|开放日|典礼|大赛|比赛|竞赛|马拉松|嘉年华|工作坊|讲座|会议|大会|"

@@ -498,6 +498,7 @@ def test_chinese_bare_keywords_do_not_force_a_label() -> None:
     assert headline_label("車廠宣布新車定價三十萬元") != "fund"
     assert headline_label("政府推出十億元退休保障基金") == "fund"
     assert headline_label("市政府设立五亿元退休人员医疗基金") == "fund"
+    assert headline_label("董事會通過十億元退休金計劃") != OTHER
     # the verbs still work where they mean what the rules want
     assert headline_label("校長率團訪問歐洲三所大學") == "event"
     assert headline_label("商务部长访问新加坡国立大学") == "event"
@@ -547,15 +548,14 @@ def test_language_detection_shared_words_and_weak_votes() -> None:
     from classifiers.language import detect
 
     danish = detect(
-        "Universitetet underskriver aftale",
-        "Universitetet har i dag underskrevet en aftale med hospitalet om at samarbejde om forskning for "
-        "studerende, og aftalen skal have virkning fra januar.",
+        "Aftale om samarbejde",
+        "Universitetet har i dag underskrevet en aftale med Region Hovedstaden om at samarbejde om forskning "
+        "for at styrke uddannelsen, og aftalen skal have virkning fra januar.",
     )
     assert danish.code != "en"
     tagalog = detect(
-        "Unibersidad at ospital, pumirma ng kasunduan",
-        "Pumirma ang unibersidad at ang ospital ng kasunduan para sa pananaliksik at pagsasanay ng mga "
-        "estudyante sa medisina.",
+        "Unibersidad at ospital",
+        "Pumirma ang unibersidad at ospital ng kasunduan para sa pananaliksik at pagsasanay.",
     )
     assert tagalog.code != "en"
     japanese = detect(
