@@ -31,6 +31,7 @@ from workers.polling import (
     SitemapWalk,
     header_charset,
 )
+from workers.polling import read_listing as read_configured_listing
 from workers.settings import SOURCE_MAX_AGE, SOURCE_TYPES, FeedConfig, Settings
 from workers.sources import page, shapes, sitemap
 from workers.sources.sandboxed import Run, read_feed, read_listing
@@ -93,16 +94,7 @@ def describe(fetcher: Fetcher, run: Run, config: FeedConfig, settings: Settings)
         return Source("feed", config.url, parsed.title, len(parsed.entries), samples)
     if config.type == "page":
         response = fetcher.get(config.url, max_bytes=settings.max_page_bytes, accept=PAGE_ACCEPT)
-        listing = read_listing(
-            run,
-            response.body,
-            response.url,
-            selector=config.links,
-            include=config.include,
-            exclude=config.exclude,
-            max_links=MAX_LINKS,
-            charset=header_charset(response),
-        )
+        listing = read_configured_listing(run, response, config)
         if not listing.links:
             raise SourceParseError(
                 config.name, f"the listing page shows no article links ({listing.anchors} links in all)"

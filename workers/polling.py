@@ -36,6 +36,7 @@ from workers.queues import SITEMAP_POLL_REQUESTS
 from workers.settings import FeedConfig
 from workers.sources import sandboxed, shapes, sitemap
 from workers.sources.entry import Entry, link_entry
+from workers.sources.page import Listing
 from workers.urls import canonical_url
 
 log = logging.getLogger(__name__)
@@ -143,38 +144,27 @@ def _sandbox(ctx: WorkerContext, config: FeedConfig) -> sandboxed.Run:
     return run
 
 
-def _read_feed(ctx: WorkerContext, config: FeedConfig, previous: dict[str, str], now: float) -> Found:
-    response = _get(
+def _revalidate(
+    ctx: WorkerContext, kind: str, config: FeedConfig, previous: dict[str, str], max_bytes: int, accept: str
+) -> Response:
+    """The source's conditional GET, with the validators its last answer gave (robots.txt first
+    for a listing page: a feed is published to be polled)."""
+    return _get(
         ctx,
-        "feed",
+        kind,
         config.url,
-        max_bytes=ctx.settings.max_feed_bytes,
-        accept=FEED_ACCEPT,
+        max_bytes=max_bytes,
+        accept=accept,
         etag=previous.get("etag") or None,
         last_modified=previous.get("last_modified") or None,
+        check_robots=kind != "feed",
     )
-    if response.not_modified:
-        return Found(response)
-    parsed = sandboxed.read_feed(_sandbox(ctx, config), response.body, config.name, response.url)
-    kept = _filtered(parsed.entries, config)
-    return Found(response, kept, parsed.title, parsed.ttl, parsed.rejected)
 
 
-def _read_page(ctx: WorkerContext, config: FeedConfig, previous: dict[str, str], now: float) -> Found:
-    response = _get(
-        ctx,
-        "listing",
-        config.url,
-        max_bytes=ctx.settings.max_page_bytes,
-        accept=PAGE_ACCEPT,
-        etag=previous.get("etag") or None,
-        last_modified=previous.get("last_modified") or None,
-        check_robots=True,
-    )
-    if response.not_modified:
-        return Found(response)
-    listing = sandboxed.read_listing(
-        _sandbox(ctx, config),
+def read_listing(run: sandboxed.Run, response: Response, config: FeedConfig) -> Listing:
+    """A configured listing page's article links (its selector and patterns, the answer's charset)."""
+    return sandboxed.read_listing(
+        run,
         response.body,
         response.url,
         selector=config.links,
@@ -183,6 +173,22 @@ def _read_page(ctx: WorkerContext, config: FeedConfig, previous: dict[str, str],
         max_links=MAX_LINKS,
         charset=header_charset(response),
     )
+
+
+def _read_feed(ctx: WorkerContext, config: FeedConfig, previous: dict[str, str], now: float) -> Found:
+    response = _revalidate(ctx, "feed", config, previous, ctx.settings.max_feed_bytes, FEED_ACCEPT)
+    if response.not_modified:
+        return Found(response)
+    parsed = sandboxed.read_feed(_sandbox(ctx, config), response.body, config.name, response.url)
+    kept = _filtered(parsed.entries, config)
+    return Found(response, kept, parsed.title, parsed.ttl, parsed.rejected)
+
+
+def _read_page(ctx: WorkerContext, config: FeedConfig, previous: dict[str, str], now: float) -> Found:
+    response = _revalidate(ctx, "listing", config, previous, ctx.settings.max_page_bytes, PAGE_ACCEPT)
+    if response.not_modified:
+        return Found(response)
+    listing = read_listing(_sandbox(ctx, config), response, config)
     if listing.anchors > MAX_LISTING_ANCHORS:
         raise SourceParseError(
             config.name,
