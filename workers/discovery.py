@@ -16,7 +16,9 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from itertools import islice
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -30,6 +32,7 @@ from workers.polling import (
     SITEMAP_ACCEPT,
     SitemapWalk,
     header_charset,
+    recent_releases,
 )
 from workers.polling import read_listing as read_configured_listing
 from workers.settings import SOURCE_MAX_AGE, SOURCE_TYPES, FeedConfig, Settings
@@ -206,14 +209,7 @@ def _walk(
 
 
 def _recent(urls: list[sitemap.SitemapURL], config: FeedConfig) -> list[sitemap.SitemapURL]:
-    return sitemap.recent_urls(
-        urls,
-        now=time.time(),
-        max_age=config.max_age,
-        since=None,
-        include=_pattern(config.include),
-        exclude=_pattern(config.exclude),
-    )
+    return recent_releases(urls, config, now=time.time(), since=None)
 
 
 def _shape_of(listing_url: str, listing: page.Listing) -> str:
@@ -293,14 +289,6 @@ def feed_links(html: bytes, base_url: str) -> list[str]:
     return links
 
 
-def _samples(pairs: object) -> tuple[tuple[str, str], ...]:
-    out: list[tuple[str, str]] = []
-    for title, link in pairs:  # type: ignore[attr-defined]
-        out.append((str(title), str(link)))
-        if len(out) == SAMPLES:
-            break
-    return tuple(out)
-
-
-def _pattern(text: str) -> re.Pattern[str] | None:
-    return re.compile(text) if text else None
+def _samples(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """The first SAMPLES (title, url) pairs, for `feeds add` to print."""
+    return tuple(islice(pairs, SAMPLES))

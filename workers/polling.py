@@ -37,7 +37,6 @@ from workers.settings import FeedConfig
 from workers.sources import sandboxed, shapes, sitemap
 from workers.sources.entry import Entry, link_entry
 from workers.sources.page import Listing
-from workers.urls import canonical_url
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +62,7 @@ class Found:
     rejected: tuple[tuple[str, str], ...] = ()
     links: int | None = None  # article links the source shows now (page and sitemap sources)
     children: dict[str, str] = field(default_factory=dict)  # sitemap child -> its state (JSON)
-    listed: tuple[str, ...] = ()  # sitemap: every matching URL read, canonical (state.known_urls)
+    listed: tuple[str, ...] = ()  # sitemap: every matching URL read, as listed (state.known_urls)
 
     @property
     def not_modified(self) -> bool:
@@ -241,16 +240,7 @@ def _read_sitemap(ctx: WorkerContext, config: FeedConfig, previous: dict[str, st
             config.name,
             f"the sitemap lists no matching URLs now (it listed {previous['links']} before): moved or emptied?",
         )
-    recent = sitemap.recent_urls(
-        walk.urls,
-        now=now,
-        max_age=config.max_age,
-        since=since,
-        include=_pattern(config.include),
-        exclude=_pattern(config.exclude),
-    )
-    hubs = hub_urls(u.loc for u in walk.urls)
-    recent = [u for u in recent if u.loc not in hubs]
+    recent = recent_releases(walk.urls, config, now=now, since=since)
     # A lastmod is when a page last changed, not when it was published: only a news sitemap's
     # publication date (it comes with its news:title) is taken; else the article's own date.
     entries, rejected = _entries(
@@ -307,16 +297,10 @@ class SitemapWalk:
         return False
 
     def listed(self) -> tuple[str, ...]:
-        """Canonical URLs of the matching entries read: a later poll takes only URLs not among
-        the ones listed before, whatever their lastmod says (generators restamp them)."""
-        found = []
-        for item in self.urls:
-            if _wanted(item.loc, self.include, self.exclude):
-                try:
-                    found.append(canonical_url(item.loc))
-                except ValueError:
-                    continue
-        return tuple(found[: MAX_SITEMAP_URLS * 2])
+        """The matching URLs read, as listed: a later poll takes only URLs not among the ones
+        listed before, whatever their lastmod says (generators restamp them). Kept as written
+        (an entry's ``link``), not canonicalised: a walk may read millions."""
+        return tuple(u.loc for u in self.urls if _wanted(u.loc, self.include, self.exclude))
 
     def read(self, response: Response, depth: int) -> None:
         self.visited.add(response.url)
@@ -414,6 +398,23 @@ def decode_children(raw: str | None) -> dict[str, dict[str, Any]]:
 def encode_children(children: dict[str, str]) -> str:
     """The children's states as one feed-state field (bounded: at most a few hundred children)."""
     return json.dumps(children, sort_keys=True)
+
+
+def recent_releases(
+    urls: list[sitemap.SitemapURL], config: FeedConfig, *, now: float, since: float | None
+) -> list[sitemap.SitemapURL]:
+    """The URLs of a sitemap walk a poll may take: recent (``sitemap.recent_urls``'s rule) and
+    not a section page (``hub_urls``)."""
+    hubs = hub_urls(u.loc for u in urls)
+    recent = sitemap.recent_urls(
+        urls,
+        now=now,
+        max_age=config.max_age,
+        since=since,
+        include=_pattern(config.include),
+        exclude=_pattern(config.exclude),
+    )
+    return [u for u in recent if u.loc not in hubs]
 
 
 def header_charset(response: Response) -> str:

@@ -93,8 +93,8 @@ def poll_feed(feed: dict[str, Any]) -> dict[str, Any]:
     else:
         new = state.unseen(ctx.redis, found.entries)
         if config.type == "sitemap":  # new only if the sitemap never listed it (lastmods get restamped)
-            known = state.known_urls(ctx.redis, config.name, [e.url for e in new])
-            new = [e for e in new if e.url not in known]
+            known = state.known_urls(ctx.redis, config.name, [e.link for e in new])
+            new = [e for e in new if e.link not in known]
         # changed entries are re-emitted as revisions 1, 2, ...; a feed's only: a link found on a
         # listing or in a sitemap has no content of its own to change
         if config.on_update == "emit" and config.type == "feed":
@@ -299,11 +299,12 @@ class _Outbox:
 def _fetch_and_extract(
     ctx: WorkerContext, entries: list[Entry], *, before_waiting: Callable[[], None]
 ) -> Generator[_Done | _Failed, None, None]:
-    """Fetch pages concurrently (I/O) and extract each here as it arrives; yield the outcomes
-    in the order they are ready.
+    """Fetch pages concurrently (I/O) and extract each as it arrives; yield the outcomes in
+    the order they are ready.
 
-    Extraction runs in this thread, one page at a time (trafilatura is CPU-bound and not
-    thread-safe), overlapping with the fetches still in flight. ``before_waiting`` is
+    Extraction runs in a sandbox child under the CPU budget (workers.budget), one page at a
+    time, overlapping with the fetches still in flight; a page still running after
+    PARK_AFTER is left to finish in its child while the others go on in another. ``before_waiting`` is
     called whenever no page has arrived yet, so work that is ready can use that wait. Each
     host gets no more pages in flight than its request slots: a page handed to a fetch
     thread only waits for other workers, never for this job's own pages (its wait counts
